@@ -1,1 +1,4 @@
-export {}
+export * from "./account/Account.js"
+export * from "./account/errors.js"
+export * from "./schema/ids.js"
+export * from "./schema/uuid7.js"

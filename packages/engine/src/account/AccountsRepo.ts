@@ -1,0 +1,73 @@
+import { SqlClient, SqlSchema } from "@effect/sql"
+import { Account, type AccountId, type AccountMode, AccountNotFound, uuid7 } from "@volley/core"
+import { Effect, Option, Schema } from "effect"
+import { Ledger } from "./Ledger.js"
+
+export interface NewAccount {
+  readonly name: string
+  readonly mode?: AccountMode | undefined
+  readonly bonusMinor?: number | undefined
+  readonly currency?: string | undefined
+  readonly timeZone?: string | undefined
+}
+
+const columns = `id, name, mode, balance_minor, currency, max_parts, test_daily_cap, time_zone,
+  unknown_outcome_policy, created_at, activated_at`
+
+export class AccountsRepo extends Effect.Service<AccountsRepo>()("volley/AccountsRepo", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const ledger = yield* Ledger
+
+    const findById = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: Account,
+      execute: (id) => sql`SELECT ${sql.literal(columns)} FROM accounts WHERE id = ${id}`
+    })
+
+    const get = (id: AccountId) =>
+      findById(id).pipe(
+        Effect.orDie,
+        Effect.flatMap(
+          Option.match({
+            onNone: () => Effect.fail(new AccountNotFound({ accountId: id })),
+            onSome: Effect.succeed
+          })
+        )
+      )
+
+    /** A new account, with its test bonus credited through the ledger in the same transaction. */
+    const create = Effect.fn("AccountsRepo.create")(
+      function* (input: NewAccount) {
+        const id = uuid7() as AccountId
+        yield* sql`
+        INSERT INTO accounts (id, name, mode, currency, time_zone, activated_at)
+        VALUES (${id}, ${input.name}, ${input.mode ?? "test"}, ${input.currency ?? "UAH"},
+                ${input.timeZone ?? "Europe/Kyiv"}, ${input.mode === "active" ? sql.literal("now()") : null})`
+        if (input.bonusMinor !== undefined && input.bonusMinor > 0) {
+          yield* ledger.credit(id, input.bonusMinor, "bonus", { note: "test-mode bonus" })
+        }
+        return yield* get(id)
+      },
+      (effect) => sql.withTransaction(effect).pipe(Effect.catchTag("SqlError", Effect.die))
+    )
+
+    const setMode = Effect.fn("AccountsRepo.setMode")(function* (id: AccountId, mode: AccountMode) {
+      const rows = yield* sql`
+        UPDATE accounts SET mode = ${mode},
+          activated_at = CASE WHEN ${mode} = 'active' THEN coalesce(activated_at, now()) ELSE activated_at END
+        WHERE id = ${id} RETURNING id`.pipe(Effect.orDie)
+      if (rows.length === 0) return yield* new AccountNotFound({ accountId: id })
+      return yield* get(id)
+    })
+
+    return {
+      get: (id: AccountId) => get(id).pipe(Effect.withSpan("AccountsRepo.get")),
+      find: (id: AccountId) => findById(id).pipe(Effect.orDie),
+      create,
+      activate: (id: AccountId) => setMode(id, "active"),
+      setMode
+    } as const
+  }),
+  dependencies: [Ledger.Default]
+}) {}

@@ -1,0 +1,13 @@
+import { NodeContext } from "@effect/platform-node"
+import { Migrator } from "@effect/sql"
+import { PgMigrator } from "@effect/sql-pg"
+import { Layer } from "effect"
+import schema from "./migrations/0001_schema.js"
+
+/** Every migration, in order. Keys must look like `0001_name`. */
+export const migrations = Migrator.fromRecord({
+  "0001_schema": schema
+})
+
+/** Runs pending migrations when the layer is built (at start-up, and per test schema). */
+export const MigrationsLive = PgMigrator.layer({ loader: migrations }).pipe(Layer.provide(NodeContext.layer))
