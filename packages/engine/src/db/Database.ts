@@ -1,5 +1,5 @@
 import { PgClient } from "@effect/sql-pg"
-import { Effect, Layer, Option, type Redacted, String } from "effect"
+import { Effect, Layer, Option, type Redacted, String as Str } from "effect"
 import pg from "pg"
 import { VolleyConfig } from "../config/VolleyConfig.js"
 import { startEmbeddedPostgres } from "./EmbeddedPostgres.js"
@@ -24,8 +24,8 @@ const types: pg.CustomTypesConfig = {
 
 const common = {
   applicationName: "volley",
-  transformResultNames: String.snakeToCamel,
-  transformQueryNames: String.camelToSnake,
+  transformResultNames: Str.snakeToCamel,
+  transformQueryNames: Str.camelToSnake,
   types
 } as const
 
