@@ -67,9 +67,9 @@ layer(Repos)("accounts and the ledger", (it) => {
       const { id } = yield* accounts.create({ name: "Odd", bonusMinor: 100 })
       for (const amount of [0, -5, 1.5]) {
         const error = yield* ledger.debit(id, amount).pipe(Effect.flip)
-        expect(error._tag).toBe("InvalidAmount")
+        expect(error._tag).toBe("InvalidLedgerAmount")
       }
-      expect((yield* ledger.credit(id, -1, "topup").pipe(Effect.flip))._tag).toBe("InvalidAmount")
+      expect((yield* ledger.credit(id, -1, "topup").pipe(Effect.flip))._tag).toBe("InvalidLedgerAmount")
     })
   )
 

@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
+import { migrationNames } from "../src/db/Migrations.js"
 import { TestDatabase, tableNames } from "./support/TestDatabase.js"
 
 layer(TestDatabase)("migrations on a fresh schema", (it) => {
@@ -36,8 +37,8 @@ layer(TestDatabase)("migrations on a fresh schema", (it) => {
       const rows = yield* sql<{
         migrationId: number
         name: string
-      }>`SELECT migration_id, name FROM effect_sql_migrations`
-      expect(rows).toEqual([{ migrationId: 1, name: "schema" }])
+      }>`SELECT migration_id, name FROM effect_sql_migrations ORDER BY migration_id`
+      expect(rows.map((r) => `${String(r.migrationId).padStart(4, "0")}_${r.name}`)).toEqual(migrationNames)
     })
   )
 

@@ -1,10 +1,6 @@
 import { Schema } from "effect"
 import { AccountId } from "../schema/ids.js"
 
-/** Minor currency units (kopecks for UAH): money is never a float. */
-export const MinorUnits = Schema.Int.pipe(Schema.nonNegative(), Schema.brand("MinorUnits"))
-export type MinorUnits = typeof MinorUnits.Type
-
 /** A new account starts in test mode (DESIGN.md §6) until an operator activates it. */
 export const AccountMode = Schema.Literal("test", "active", "suspended")
 export type AccountMode = typeof AccountMode.Type

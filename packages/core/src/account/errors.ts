@@ -19,7 +19,7 @@ export class InsufficientBalance extends Schema.TaggedError<InsufficientBalance>
   }
 }
 
-export class InvalidAmount extends Schema.TaggedError<InvalidAmount>()("InvalidAmount", {
+export class InvalidLedgerAmount extends Schema.TaggedError<InvalidLedgerAmount>()("InvalidLedgerAmount", {
   amountMinor: Schema.Number,
   reason: Schema.String
 }) {

@@ -17,7 +17,5 @@ export type SenderIdRequestId = typeof SenderIdRequestId.Type
 const Slug = Schema.String.pipe(Schema.pattern(/^[a-z0-9][a-z0-9_-]{0,62}$/))
 export const OperatorId = Slug.pipe(Schema.brand("OperatorId"))
 export type OperatorId = typeof OperatorId.Type
-export const RouteId = Slug.pipe(Schema.brand("RouteId"))
-export type RouteId = typeof RouteId.Type
 export const BindId = Slug.pipe(Schema.brand("BindId"))
 export type BindId = typeof BindId.Type

@@ -3,7 +3,7 @@ import {
   type AccountId,
   AccountNotFound,
   InsufficientBalance,
-  InvalidAmount,
+  InvalidLedgerAmount,
   LedgerEntry,
   type LedgerKind
 } from "@volley/core"
@@ -30,7 +30,7 @@ export class Ledger extends Effect.Service<Ledger>()("volley/Ledger", {
       Number.isSafeInteger(amountMinor) && amountMinor > 0
         ? Effect.void
         : Effect.fail(
-            new InvalidAmount({ amountMinor, reason: "must be a positive whole number of minor units" })
+            new InvalidLedgerAmount({ amountMinor, reason: "must be a positive whole number of minor units" })
           )
 
     const balanceOf = (accountId: AccountId) =>

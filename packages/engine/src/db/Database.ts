@@ -26,6 +26,8 @@ const common = {
   applicationName: "volley",
   transformResultNames: Str.snakeToCamel,
   transformQueryNames: Str.camelToSnake,
+  // jsonb holds user-chosen keys (contact fields like first_name): never rename inside it.
+  transformJson: false,
   types
 } as const
 

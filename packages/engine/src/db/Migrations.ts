@@ -5,9 +5,12 @@ import { Layer } from "effect"
 import schema from "./migrations/0001_schema.js"
 
 /** Every migration, in order. Keys must look like `0001_name`. */
-export const migrations = Migrator.fromRecord({
+const record = {
   "0001_schema": schema
-})
+}
+
+export const migrationNames = Object.keys(record)
+export const migrations = Migrator.fromRecord(record)
 
 /** Runs pending migrations when the layer is built (at start-up, and per test schema). */
 export const MigrationsLive = PgMigrator.layer({ loader: migrations }).pipe(Layer.provide(NodeContext.layer))

@@ -68,6 +68,8 @@ export default Effect.gen(function* () {
       created_at timestamptz NOT NULL DEFAULT now(),
       UNIQUE (group_id, msisdn)
     )`
+  // Campaign schedulers page a group by keyset (group_id, id).
+  yield* sql`CREATE INDEX contacts_group_page ON contacts (group_id, id)`
   yield* sql`
     CREATE TABLE blacklist (
       account_id uuid NOT NULL REFERENCES accounts (id),

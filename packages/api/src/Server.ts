@@ -1,0 +1,41 @@
+import { createServer } from "node:http"
+import { HttpApiBuilder, HttpApiScalar, HttpMiddleware, HttpServer, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { VolleyConfig } from "@volley/engine/config/VolleyConfig"
+import { Effect, Layer } from "effect"
+import { VolleyApi } from "./Api.js"
+import { HealthLive } from "./health/HealthHttp.js"
+
+const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(Layer.provide(HealthLive))
+
+/** `/` says what this is and where to go next. */
+const Root = HttpApiBuilder.Router.use((router) =>
+  router.get(
+    "/",
+    HttpServerResponse.json({
+      name: "Volley",
+      description: "Actor-based, high-throughput SMS messaging engine",
+      health: "/health",
+      openapi: "/openapi.json",
+      docs: "/docs"
+    })
+  )
+)
+
+/** The HTTP routes: the API, its OpenAPI document and a docs page, all from the one HttpApi contract. */
+export const HttpRoutes = Layer.mergeAll(
+  Root,
+  HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" }),
+  HttpApiScalar.layer({ path: "/docs" })
+).pipe(Layer.provideMerge(ApiLive))
+
+/** The API server on HOST:PORT, logging the address it listens on. */
+export const HttpServerLive = Layer.unwrapEffect(
+  Effect.map(VolleyConfig, (config) =>
+    HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+      Layer.provide(HttpRoutes),
+      HttpServer.withLogAddress,
+      Layer.provide(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
+    )
+  )
+)

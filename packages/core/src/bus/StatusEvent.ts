@@ -1,0 +1,16 @@
+import { Schema } from "effect"
+import { E164 } from "../phone/PhoneNumber.js"
+import { AccountId, CampaignId, MessageId } from "../schema/ids.js"
+import { PublicStatus } from "../status/statuses.js"
+
+/** A status change a sender may hear about (`volley.status.<account>`): webhooks and live reports. */
+export class StatusEvent extends Schema.Class<StatusEvent>("StatusEvent")({
+  messageId: MessageId,
+  accountId: AccountId,
+  campaignId: Schema.NullOr(CampaignId),
+  recipient: E164,
+  status: PublicStatus,
+  smppStatus: Schema.optional(Schema.Int),
+  err: Schema.optional(Schema.String),
+  at: Schema.Number
+}) {}

@@ -1,0 +1,113 @@
+import { Either, Schema } from "effect"
+import {
+  type CountryCode,
+  parsePhoneNumberFromString as libParse,
+  type PhoneNumber,
+  validatePhoneNumberLength
+} from "libphonenumber-js/core"
+// The full ("max") metadata knows each country's number ranges, so isValid() is exact; loaded once.
+import metadata from "libphonenumber-js/max/metadata"
+import { InvalidPhoneNumber, type PhoneNumberProblem } from "./errors.js"
+
+export type { CountryCode } from "libphonenumber-js/core"
+
+/** A phone number in E.164 form: "+", country code, subscriber number; 7–15 digits in all. */
+export const E164 = Schema.String.pipe(Schema.pattern(/^\+[1-9]\d{6,14}$/), Schema.brand("E164"))
+export type E164 = typeof E164.Type
+
+const fail = (input: string, reason: PhoneNumberProblem) =>
+  Either.left(new InvalidPhoneNumber({ input, reason }))
+
+// Characters people put between digits: space, tab, no-break spaces; - . ( ) /
+const isSeparator = (c: number): boolean =>
+  c === 32 ||
+  c === 45 ||
+  c === 40 ||
+  c === 41 ||
+  c === 46 ||
+  c === 47 ||
+  c === 9 ||
+  c === 0xa0 ||
+  c === 0x2007 ||
+  c === 0x202f
+
+/**
+ * Reduces the input to its digits, in one pass with no regex: "+380 (67) 123-45-67" → international
+ * "380671234567". "00" is read as the international prefix everywhere (the ITU-recommended one, used
+ * across Europe; national numbers don't begin with it), so "00380…" works without a default country.
+ * Letters are refused rather than read as vanity digits or an extension: an SMS can't go to "ext. 12".
+ * Returns a problem, or `[international, digits]`.
+ */
+const scan = (input: string): PhoneNumberProblem | readonly [boolean, string] => {
+  let digits = ""
+  let plus = false
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      digits += input[i]
+    } else if (c === 43 /* + */) {
+      if (plus || digits.length > 0) return "NOT_A_NUMBER"
+      plus = true
+    } else if (!isSeparator(c)) {
+      return "NOT_A_NUMBER"
+    }
+  }
+  if (digits.length === 0) return input.trim() === "" ? "EMPTY" : "NOT_A_NUMBER"
+  if (!plus && digits.charCodeAt(0) === 48 && digits.charCodeAt(1) === 48) return [true, digits.slice(2)]
+  return [plus, digits]
+}
+
+const asValid = (phone: PhoneNumber | undefined): E164 | undefined =>
+  // A valid number's `.number` is E.164 by construction, so the brand is applied without re-checking.
+  phone?.isValid() && phone.ext === undefined ? (phone.number as E164) : undefined
+
+// Only on the failure path: a second look tells "too short/long" apart from "not in the plan".
+const problemOf = (text: string, country: CountryCode | undefined): PhoneNumberProblem => {
+  const problem =
+    country === undefined
+      ? validatePhoneNumberLength(text, metadata)
+      : validatePhoneNumberLength(text, country, metadata)
+  return problem === undefined || problem === "INVALID_LENGTH" ? "INVALID_NUMBER" : problem
+}
+
+/**
+ * Parses a number as people type it into E.164.
+ * - "+380 67 123 45 67", "00380671234567": international.
+ * - "0671234567": national, needs `defaultCountry` ("UA").
+ * - "380671234567": with a default country, tried first as that country's national number, then as an
+ *   international number without its "+"; with none, read as international (the MSISDN form SMPP uses).
+ */
+export const parsePhoneNumber = (
+  input: string,
+  defaultCountry?: CountryCode
+): Either.Either<E164, InvalidPhoneNumber> => {
+  const scanned = scan(input)
+  if (typeof scanned === "string") return fail(input, scanned)
+  const [international, digits] = scanned
+  // E.164 caps numbers at 15 digits; refusing here spares the library the work.
+  if (digits.length > 15 && (international || defaultCountry === undefined)) return fail(input, "TOO_LONG")
+
+  const plusDigits = `+${digits}`
+  if (international || defaultCountry === undefined) {
+    const e164 = asValid(libParse(plusDigits, metadata))
+    return e164 !== undefined ? Either.right(e164) : fail(input, problemOf(plusDigits, undefined))
+  }
+  const national = asValid(libParse(digits, defaultCountry, metadata))
+  if (national !== undefined) return Either.right(national)
+  const asInternational = digits.length <= 15 ? asValid(libParse(plusDigits, metadata)) : undefined
+  if (asInternational !== undefined) return Either.right(asInternational)
+  // The sender meant the default country (that's why it was given): explain the failure in its terms.
+  return fail(input, problemOf(digits, defaultCountry))
+}
+
+/** The ISO 3166-1 country of a number (from its number range, e.g. +44 7911 → GG), if it has one. */
+export const countryOf = (e164: E164): CountryCode | undefined => libParse(e164, metadata)?.country
+
+/**
+ * Whether the number is a mobile one. NANP (+1) ranges don't distinguish mobile from fixed lines, so
+ * "fixed line or mobile" counts as mobile there: SMS usually reaches them.
+ */
+export const isMobile = (e164: E164): boolean => {
+  const type = libParse(e164, metadata)?.getType()
+  return type === "MOBILE" || type === "FIXED_LINE_OR_MOBILE"
+}

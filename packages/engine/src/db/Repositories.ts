@@ -1,0 +1,21 @@
+import { Layer } from "effect"
+import { AccountsRepo } from "../account/AccountsRepo.js"
+import { Ledger } from "../account/Ledger.js"
+import { ApiKeysRepo } from "../apikey/ApiKeysRepo.js"
+import { BlacklistRepo } from "../blacklist/BlacklistRepo.js"
+import { CatalogRepo } from "../catalog/CatalogRepo.js"
+import { ContactsRepo } from "../contacts/ContactsRepo.js"
+import { GroupsRepo } from "../contacts/GroupsRepo.js"
+import { SenderIdsRepo } from "../sender/SenderIdsRepo.js"
+
+/** Every storage repository; needs only a `SqlClient` (DatabaseLive, or a test database). */
+export const RepositoriesLive = Layer.mergeAll(
+  AccountsRepo.Default,
+  Ledger.Default,
+  ApiKeysRepo.Default,
+  SenderIdsRepo.Default,
+  GroupsRepo.Default,
+  ContactsRepo.Default,
+  BlacklistRepo.Default,
+  CatalogRepo.Default
+)

@@ -1,0 +1,90 @@
+import { SqlClient, SqlSchema } from "@effect/sql"
+import {
+  type AccountId,
+  type CampaignId,
+  type E164,
+  type Encoding,
+  Message,
+  type MessageId,
+  MessageNotFound,
+  type OperatorId,
+  type RouteId
+} from "@volley/core"
+import { Effect, Schema } from "effect"
+
+/** A message accepted, priced and charged, about to be persisted QUEUED and published. */
+export interface NewMessage {
+  readonly id: MessageId
+  readonly accountId: AccountId
+  readonly campaignId: CampaignId | null
+  readonly recipient: E164
+  readonly sender: string
+  readonly body: string
+  readonly encoding: Encoding
+  readonly parts: number
+  readonly routeId: RouteId
+  readonly operatorId: OperatorId
+  readonly pricePerPartMinor: number
+  readonly chargeMinor: number
+  readonly validitySeconds: number
+  readonly scheduledAt: Date | null
+}
+
+const columns = `id, account_id, campaign_id, recipient, sender, body, encoding, parts, route_id, operator_id,
+  bind_id, status, status_reason, smpp_status, smsc_message_id, price_per_part_minor, charge_minor, refunded,
+  attempts, validity_seconds, scheduled_at, history, created_at, submitted_at, done_at`
+
+const Inserted = Schema.Struct({ id: Schema.String })
+
+export class MessagesRepo extends Effect.Service<MessagesRepo>()("volley/MessagesRepo", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+
+    /**
+     * Persists a whole batch QUEUED in one statement (column arrays through `unnest`): one round trip
+     * per batch, not per message. A campaign's (campaign, recipient) pair that already exists is
+     * skipped, so a resumed scheduler cannot create a second message; the ids actually inserted are
+     * returned so the caller publishes (and charges) exactly those.
+     */
+    const insertQueued = Effect.fn("MessagesRepo.insertQueued")(function* (batch: ReadonlyArray<NewMessage>) {
+      if (batch.length === 0) return [] as ReadonlyArray<MessageId>
+      const now = new Date().toISOString()
+      const col = <K extends keyof NewMessage>(key: K) => batch.map((m) => m[key])
+      const rows = yield* sql`
+        INSERT INTO messages (id, account_id, campaign_id, recipient, sender, body, encoding, parts, route_id,
+          operator_id, status, price_per_part_minor, charge_minor, validity_seconds, scheduled_at, history,
+          created_at, updated_at)
+        SELECT u.id, u.account_id, u.campaign_id, u.recipient, u.sender, u.body, u.encoding, u.parts, u.route_id,
+          u.operator_id, 'QUEUED', u.price, u.charge, u.validity, u.scheduled_at,
+          jsonb_build_array(jsonb_build_object('at', ${now}::text, 'status', 'QUEUED',
+            'source', CASE WHEN u.campaign_id IS NULL THEN 'api' ELSE 'campaign' END)),
+          ${now}::timestamptz, ${now}::timestamptz
+        FROM unnest(${col("id")}::uuid[], ${col("accountId")}::uuid[], ${col("campaignId")}::uuid[],
+          ${col("recipient")}::text[], ${col("sender")}::text[], ${col("body")}::text[], ${col("encoding")}::text[],
+          ${col("parts")}::int2[], ${col("routeId")}::text[], ${col("operatorId")}::text[],
+          ${col("pricePerPartMinor")}::int8[], ${col("chargeMinor")}::int8[], ${col("validitySeconds")}::int4[],
+          ${batch.map((m) => m.scheduledAt?.toISOString() ?? null)}::timestamptz[])
+          AS u(id, account_id, campaign_id, recipient, sender, body, encoding, parts, route_id, operator_id,
+               price, charge, validity, scheduled_at)
+        ON CONFLICT (campaign_id, recipient) WHERE campaign_id IS NOT NULL DO NOTHING
+        RETURNING id`.pipe(Effect.flatMap(Schema.decodeUnknown(Schema.Array(Inserted))), Effect.orDie)
+      return rows.map((r) => r.id as MessageId)
+    })
+
+    const findOne = SqlSchema.findOne({
+      Request: Schema.Struct({ accountId: Schema.String, id: Schema.String }),
+      Result: Message,
+      execute: ({ accountId, id }) =>
+        sql`SELECT ${sql.literal(columns)} FROM messages WHERE id = ${id} AND account_id = ${accountId}`
+    })
+
+    /** One account's message; another account's id is "not found", never a leak. */
+    const get = Effect.fn("MessagesRepo.get")(function* (accountId: AccountId, id: MessageId) {
+      const found = yield* findOne({ accountId, id }).pipe(Effect.orDie)
+      if (found._tag === "None") return yield* new MessageNotFound({ messageId: id })
+      return found.value
+    })
+
+    return { insertQueued, get } as const
+  })
+}) {}
