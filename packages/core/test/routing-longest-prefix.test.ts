@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { InvalidRoutingTable, NoRouteForNumber } from "../src/routing/errors.js"
-import { buildRoutingTable, type RoutingRule, RouteId, resolveRoute } from "../src/routing/Routing.js"
+import { buildRoutingTable, RouteId, type RoutingRule, resolveRoute } from "../src/routing/Routing.js"
 
 const id = (s: string) => RouteId.make(s)
 const route = (

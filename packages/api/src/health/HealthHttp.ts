@@ -10,7 +10,9 @@ export const HealthLive = HttpApiBuilder.group(VolleyApi, "health", (handlers) =
     return handlers.handle("health", () =>
       Effect.gen(function* () {
         const [db] = yield* sql<{ version: string }>`SELECT version()`
-        const [migrations] = yield* sql<{ count: number }>`SELECT count(*)::int8 AS count FROM effect_sql_migrations`
+        const [migrations] = yield* sql<{
+          count: number
+        }>`SELECT count(*)::int8 AS count FROM effect_sql_migrations`
         return new Health({
           status: "ok",
           version: "0.1.0",
