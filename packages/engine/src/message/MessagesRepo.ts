@@ -44,7 +44,9 @@ export class MessagesRepo extends Effect.Service<MessagesRepo>()("volley/Message
      * Persists a whole batch QUEUED in one statement (column arrays through `unnest`): one round trip
      * per batch, not per message. A campaign's (campaign, recipient) pair that already exists is
      * skipped, so a resumed scheduler cannot create a second message; the ids actually inserted are
-     * returned so the caller publishes (and charges) exactly those.
+     * returned so the caller publishes (and charges) exactly those. An immediate message is stamped
+     * published now (the caller publishes right after the commit; the outbox sweeper re-publishes it if
+     * the process died in between); a scheduled one waits unpublished for the sweeper to release it.
      */
     const insertQueued = Effect.fn("MessagesRepo.insertQueued")(function* (batch: ReadonlyArray<NewMessage>) {
       if (batch.length === 0) return [] as ReadonlyArray<MessageId>
@@ -52,10 +54,11 @@ export class MessagesRepo extends Effect.Service<MessagesRepo>()("volley/Message
       const col = <K extends keyof NewMessage>(key: K) => batch.map((m) => m[key])
       const rows = yield* sql`
         INSERT INTO messages (id, account_id, campaign_id, recipient, sender, body, encoding, parts, route_id,
-          operator_id, status, price_per_part_minor, charge_minor, validity_seconds, scheduled_at, history,
-          created_at, updated_at)
+          operator_id, status, price_per_part_minor, charge_minor, validity_seconds, scheduled_at, published_at,
+          history, created_at, updated_at)
         SELECT u.id, u.account_id, u.campaign_id, u.recipient, u.sender, u.body, u.encoding, u.parts, u.route_id,
           u.operator_id, 'QUEUED', u.price, u.charge, u.validity, u.scheduled_at,
+          CASE WHEN u.scheduled_at IS NULL THEN ${now}::timestamptz END,
           jsonb_build_array(jsonb_build_object('at', ${now}::text, 'status', 'QUEUED',
             'source', CASE WHEN u.campaign_id IS NULL THEN 'api' ELSE 'campaign' END)),
           ${now}::timestamptz, ${now}::timestamptz

@@ -168,6 +168,8 @@ export default Effect.gen(function* () {
       attempts int2 NOT NULL DEFAULT 0,
       validity_seconds int4 NOT NULL,
       scheduled_at timestamptz,
+      -- When the submit job was last handed to the bus; NULL while a scheduled message waits for its time.
+      published_at timestamptz,
       history jsonb NOT NULL DEFAULT '[]',
       created_at timestamptz NOT NULL DEFAULT now(),
       submitted_at timestamptz,
@@ -177,17 +179,19 @@ export default Effect.gen(function* () {
   // One message per recipient per campaign: a restarted scheduler can re-insert a page without duplicates.
   yield* sql`CREATE UNIQUE INDEX messages_campaign_recipient ON messages (campaign_id, recipient)
     WHERE campaign_id IS NOT NULL`
-  yield* sql`CREATE UNIQUE INDEX messages_smsc_id ON messages (operator_id, smsc_message_id)
+  // Not unique: SMSCs wrap their id counters; correlation takes the newest match.
+  yield* sql`CREATE INDEX messages_smsc_id ON messages (operator_id, smsc_message_id)
     WHERE smsc_message_id IS NOT NULL`
   yield* sql`CREATE INDEX messages_account_time ON messages (account_id, created_at DESC, id)`
   // The sweepers look only at the few rows that are not settled yet.
   yield* sql`CREATE INDEX messages_unsettled ON messages (status, updated_at)
     WHERE status IN ('QUEUED', 'SUBMITTING', 'ENROUTE')`
-  // Parts 2..n of a concatenated message: each gets its own SMSC id and receipt.
+  // Every part of a concatenated message: each gets its own SMSC id and receipt; the message is final
+  // when all its parts are. A single-part message keeps its SMSC id on the message row.
   yield* sql`
     CREATE TABLE message_parts (
       message_id uuid NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
-      seq int2 NOT NULL CHECK (seq >= 2),
+      seq int2 NOT NULL CHECK (seq >= 1),
       operator_id text NOT NULL,
       smsc_message_id text,
       status text NOT NULL DEFAULT 'ENROUTE',
@@ -195,7 +199,7 @@ export default Effect.gen(function* () {
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (message_id, seq)
     )`
-  yield* sql`CREATE UNIQUE INDEX message_parts_smsc_id ON message_parts (operator_id, smsc_message_id)
+  yield* sql`CREATE INDEX message_parts_smsc_id ON message_parts (operator_id, smsc_message_id)
     WHERE smsc_message_id IS NOT NULL`
   yield* sql`
     CREATE TABLE unmatched_receipts (
@@ -203,6 +207,7 @@ export default Effect.gen(function* () {
       operator_id text NOT NULL,
       smsc_message_id text NOT NULL,
       stat text NOT NULL,
+      reason text NOT NULL CHECK (reason IN ('unknown_id', 'already_final', 'not_applicable')),
       raw text NOT NULL,
       received_at timestamptz NOT NULL DEFAULT now()
     )`
