@@ -14,3 +14,10 @@ export class ReceiptEvent extends Schema.Class<ReceiptEvent>("ReceiptEvent")({
   receivedAt: Schema.Number,
   raw: Schema.String
 }) {}
+
+const encoder = new TextEncoder()
+const decodeJson = Schema.decodeUnknownEither(Schema.parseJson(ReceiptEvent))
+
+export const encodeReceiptEvent = (event: ReceiptEvent): Uint8Array => encoder.encode(JSON.stringify(event))
+
+export const decodeReceiptEvent = (bytes: Uint8Array) => decodeJson(new TextDecoder().decode(bytes))

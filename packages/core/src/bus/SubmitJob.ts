@@ -24,3 +24,12 @@ export class SubmitJob extends Schema.Class<SubmitJob>("SubmitJob")({
 /** JetStream de-duplication id: the first publish is the message id, a retry adds its attempt. */
 export const submitMsgId = (job: Pick<SubmitJob, "messageId" | "attempt">) =>
   job.attempt === 0 ? job.messageId : `${job.messageId}:${job.attempt}`
+
+const encoder = new TextEncoder()
+const decodeJson = Schema.decodeUnknownEither(Schema.parseJson(SubmitJob))
+
+/** The producer is ours and builds valid jobs, so encoding is plain JSON. */
+export const encodeSubmitJob = (job: SubmitJob): Uint8Array => encoder.encode(JSON.stringify(job))
+
+/** The consumer validates: a job that does not decode is a bug or tampering, never sent. */
+export const decodeSubmitJob = (bytes: Uint8Array) => decodeJson(new TextDecoder().decode(bytes))

@@ -114,17 +114,18 @@ export class MessageTransitions extends Effect.Service<MessageTransitions>()("vo
     /**
      * The claim before send: QUEUED → SUBMITTING for the ids still QUEUED. Anything else (already
      * claimed by another bind, redelivered after it was sent, settled) is not to be sent again.
+     * Returns each claimed id with its attempt number (1 on the first claim).
      */
     const claim = Effect.fn("MessageTransitions.claim")(function* (
       ids: ReadonlyArray<MessageId>,
       bindId: string
     ) {
-      if (ids.length === 0) return new Set<MessageId>()
-      const rows = yield* sql<{ id: MessageId }>`
+      if (ids.length === 0) return new Map<MessageId, number>()
+      const rows = yield* sql<{ id: MessageId; attempts: number }>`
         UPDATE messages SET status = 'SUBMITTING', bind_id = ${bindId}, attempts = attempts + 1, updated_at = now()
         WHERE id = ANY(${ids}::uuid[]) AND status = 'QUEUED'
-        RETURNING id`.pipe(Effect.orDie)
-      return new Set(rows.map((r) => r.id))
+        RETURNING id, attempts`.pipe(Effect.orDie)
+      return new Map(rows.map((r) => [r.id, r.attempts]))
     })
 
     const settleAccepted = (batch: ReadonlyArray<Extract<SubmitSettlement, { _tag: "Accepted" }>>) =>

@@ -1,0 +1,236 @@
+import { SqlClient } from "@effect/sql"
+import {
+  type AccountId,
+  analyze,
+  type CampaignId,
+  type E164,
+  encodeSubmitJob,
+  type MessageId,
+  NothingToSend,
+  parsePhoneNumber,
+  RecipientRefused,
+  type RefusalCode,
+  type RouteId,
+  SubmitJob,
+  submitMsgId,
+  uuid7
+} from "@volley/core"
+import { countryOf } from "@volley/core/phone/PhoneNumber"
+import { priceOf } from "@volley/core/pricing/Pricing"
+import { resolveRoute } from "@volley/core/routing/Routing"
+import { resolveValidity } from "@volley/core/validity/Validity"
+import { Duration, Effect, Either } from "effect"
+import { AccountsRepo } from "../account/AccountsRepo.js"
+import { Ledger } from "../account/Ledger.js"
+import { BlacklistRepo } from "../blacklist/BlacklistRepo.js"
+import { Bus } from "../bus/Bus.js"
+import { RoutingCatalog } from "../catalog/RoutingCatalog.js"
+import { MessagesRepo, type NewMessage } from "../message/MessagesRepo.js"
+import { SenderIdsRepo } from "../sender/SenderIdsRepo.js"
+
+export interface OutgoingSms {
+  readonly to: string
+  readonly text: string
+}
+
+export interface SendRequest {
+  readonly accountId: AccountId
+  readonly sender: string
+  readonly messages: ReadonlyArray<OutgoingSms>
+  readonly validitySeconds?: number | undefined
+  readonly scheduledAt?: Date | undefined
+  readonly campaignId?: CampaignId | undefined
+}
+
+export interface AcceptedSms {
+  readonly index: number
+  readonly messageId: MessageId
+  readonly to: E164
+  readonly parts: number
+  readonly chargeMinor: number
+}
+
+export interface SendResult {
+  readonly accepted: ReadonlyArray<AcceptedSms>
+  readonly refused: ReadonlyArray<RecipientRefused>
+  readonly chargedMinor: number
+}
+
+const refuse = (index: number, recipient: string, code: RefusalCode, message: string) =>
+  new RecipientRefused({ index, recipient, code, message })
+
+/**
+ * The send path (DESIGN.md §1, §2): validate each recipient, price it, debit the whole batch and persist
+ * it QUEUED in one transaction, then publish its submit jobs grouped by route. A refused recipient never
+ * costs anything and never stops the others; a balance that cannot cover the batch refuses all of it.
+ */
+export class SendService extends Effect.Service<SendService>()("volley/SendService", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const accounts = yield* AccountsRepo
+    const ledger = yield* Ledger
+    const messages = yield* MessagesRepo
+    const senderIds = yield* SenderIdsRepo
+    const blacklist = yield* BlacklistRepo
+    const catalog = yield* RoutingCatalog
+    const bus = yield* Bus
+
+    const publish = Effect.fn("SendService.publish")(function* (jobs: ReadonlyArray<SubmitJob>) {
+      const byRoute = new Map<RouteId, Array<{ msgId: string; data: Uint8Array }>>()
+      for (const job of jobs) {
+        const list = byRoute.get(job.routeId) ?? []
+        list.push({ msgId: submitMsgId(job), data: encodeSubmitJob(job) })
+        byRoute.set(job.routeId, list)
+      }
+      yield* Effect.forEach(byRoute, ([routeId, batch]) => bus.publishSubmits(routeId, batch), {
+        concurrency: "unbounded",
+        discard: true
+      })
+    })
+
+    const accept = Effect.fn("SendService.accept")(function* (request: SendRequest) {
+      const account = yield* accounts.get(request.accountId)
+      yield* senderIds.requireApproved(account.id, request.sender)
+      const snapshot = yield* catalog.snapshot
+      const refused: Array<RecipientRefused> = []
+      const drafts: Array<{ index: number; message: NewMessage }> = []
+      const seen = new Set<string>()
+
+      for (const [index, sms] of request.messages.entries()) {
+        const number = parsePhoneNumber(sms.to)
+        if (Either.isLeft(number)) {
+          refused.push(refuse(index, sms.to, "INVALID_NUMBER", number.left.message))
+          continue
+        }
+        const to = number.right
+        if (request.campaignId !== undefined && seen.has(to)) {
+          refused.push(refuse(index, sms.to, "DUPLICATE_RECIPIENT", `${to} appears more than once`))
+          continue
+        }
+        seen.add(to)
+        const text = analyze(sms.text, { maxParts: account.maxParts })
+        if (Either.isLeft(text)) {
+          const code = text.left._tag === "EmptyText" ? "EMPTY_TEXT" : "TOO_MANY_PARTS"
+          refused.push(refuse(index, sms.to, code, text.left.message))
+          continue
+        }
+        const route = resolveRoute(snapshot.routing, to)
+        if (Either.isLeft(route)) {
+          refused.push(refuse(index, sms.to, "NO_ROUTE", route.left.message))
+          continue
+        }
+        const routeRow = snapshot.routes.get(route.right.primary)!
+        const price = priceOf(snapshot.prices, {
+          routeId: routeRow.id,
+          country: countryOf(to),
+          parts: text.right.parts
+        })
+        if (Either.isLeft(price)) {
+          refused.push(refuse(index, sms.to, "NO_PRICE", price.left.message))
+          continue
+        }
+        const operator = snapshot.operators.get(routeRow.operatorId)
+        const operatorDefault = Duration.seconds(
+          routeRow.defaultValiditySeconds ?? operator?.defaultValiditySeconds ?? 86_400
+        )
+        const validity = resolveValidity({ requested: request.validitySeconds, operatorDefault })
+        if (Either.isLeft(validity)) {
+          refused.push(refuse(index, sms.to, "INVALID_VALIDITY", validity.left.message))
+          continue
+        }
+        drafts.push({
+          index,
+          message: {
+            id: uuid7() as MessageId,
+            accountId: account.id,
+            campaignId: request.campaignId ?? null,
+            recipient: to,
+            sender: request.sender,
+            body: sms.text,
+            encoding: text.right.encoding,
+            parts: text.right.parts,
+            routeId: routeRow.id,
+            operatorId: routeRow.operatorId,
+            pricePerPartMinor: price.right.pricePerPart,
+            chargeMinor: price.right.total,
+            validitySeconds: Math.round(Duration.toSeconds(validity.right)),
+            scheduledAt: request.scheduledAt ?? null
+          }
+        })
+      }
+
+      const blocked = yield* blacklist.filterBlacklisted(
+        account.id,
+        drafts.map((d) => d.message.recipient)
+      )
+      const sendable = blocked.size === 0 ? drafts : drafts.filter((d) => !blocked.has(d.message.recipient))
+      for (const d of drafts) {
+        if (blocked.has(d.message.recipient))
+          refused.push(
+            refuse(d.index, d.message.recipient, "BLACKLISTED", `${d.message.recipient} opted out`)
+          )
+      }
+      if (sendable.length === 0) return yield* new NothingToSend({ refused })
+
+      const { inserted, charged } = yield* Effect.gen(function* () {
+        const ids = new Set(yield* messages.insertQueued(sendable.map((d) => d.message)))
+        const charged = sendable.reduce(
+          (sum, d) => (ids.has(d.message.id) ? sum + d.message.chargeMinor : sum),
+          0
+        )
+        if (charged > 0) {
+          yield* ledger.debit(account.id, charged, {
+            reference: request.campaignId
+              ? `campaign:${request.campaignId}`
+              : `messages:${sendable[0]!.message.id}`,
+            note: `${ids.size} message(s)`
+          })
+        }
+        return { inserted: sendable.filter((d) => ids.has(d.message.id)), charged }
+      }).pipe(sql.withTransaction, Effect.catchTag("SqlError", Effect.die))
+
+      if (request.scheduledAt === undefined) {
+        const now = Date.now()
+        yield* publish(
+          inserted.map(
+            ({ message: m }) =>
+              new SubmitJob(
+                {
+                  messageId: m.id,
+                  accountId: m.accountId,
+                  routeId: m.routeId,
+                  attempt: 0,
+                  recipient: m.recipient,
+                  sender: m.sender,
+                  body: m.body,
+                  validitySeconds: m.validitySeconds,
+                  maxParts: account.maxParts,
+                  acceptedAt: now
+                },
+                true // built from validated rows: skip re-validating on the hot path
+              )
+          )
+        ).pipe(
+          // Committed but not published: the outbox sweeper re-publishes it, so the send still succeeds.
+          Effect.catchAll((error) =>
+            Effect.logWarning("publish after commit failed; the sweeper will retry", error)
+          )
+        )
+      }
+
+      return {
+        accepted: inserted.map(({ index, message: m }) => ({
+          index,
+          messageId: m.id,
+          to: m.recipient,
+          parts: m.parts,
+          chargeMinor: m.chargeMinor
+        })),
+        refused: refused.sort((a, b) => a.index - b.index),
+        chargedMinor: charged
+      } satisfies SendResult
+    })
+
+    return { accept, publish } as const
+  })
+}) {}
