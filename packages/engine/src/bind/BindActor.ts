@@ -14,19 +14,9 @@ import {
 import type { Bind } from "@volley/core/catalog/Catalog"
 import { canonicalMessageId, type IdFormat } from "@volley/core/receipt/MessageId"
 import { MAX_RELATIVE_SECONDS } from "@volley/core/validity/SmppTime"
-import {
-  Deferred,
-  Duration,
-  Effect,
-  Either,
-  Fiber,
-  Queue,
-  Redacted,
-  Schedule,
-  Schema,
-  type Scope
-} from "effect"
+import { Deferred, Duration, Effect, Either, Fiber, Queue, Redacted, Schedule, Schema } from "effect"
 import { Bus, type Delivery } from "../bus/Bus.js"
+import { publishStatusChanges } from "../bus/statusEvents.js"
 import { CorrelationStore } from "../hotmap/CorrelationStore.js"
 import { MessageTransitions } from "../message/MessageTransitions.js"
 import { type CloseReason, makeSmppSession, type SmppClient } from "../smpp/SmppClient.js"
@@ -467,35 +457,3 @@ const settleBatch = (
     )
     yield* publishStatusChanges(bus, changes)
   }).pipe(Effect.uninterruptible)
-
-const statusEncoder = new TextEncoder()
-
-/** Status events for webhooks and live reports, grouped by account, all in flight together. */
-export const publishStatusChanges = (
-  bus: typeof Bus.Service,
-  changes: ReadonlyArray<{
-    messageId: string
-    accountId: string
-    campaignId: string | null
-    recipient: string
-    status: string
-  }>
-) => {
-  if (changes.length === 0) return Effect.void
-  const byAccount = new Map<string, Array<{ msgId: string; data: Uint8Array }>>()
-  const at = Date.now()
-  for (const c of changes) {
-    const list = byAccount.get(c.accountId) ?? []
-    list.push({
-      msgId: `${c.messageId}:${c.status}`,
-      data: statusEncoder.encode(JSON.stringify({ ...c, at }))
-    })
-    byAccount.set(c.accountId, list)
-  }
-  return Effect.forEach(byAccount, ([accountId, batch]) => bus.publishStatus(accountId, batch), {
-    concurrency: "unbounded",
-    discard: true
-  }).pipe(Effect.catchAll((error) => Effect.logWarning("status events not published", error)))
-}
-
-export type BindActorScope = Scope.Scope

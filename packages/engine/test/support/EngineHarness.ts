@@ -10,6 +10,7 @@ import { Bus } from "../../src/bus/Bus.js"
 import { BusInProcess } from "../../src/bus/BusInProcess.js"
 import { BusNats } from "../../src/bus/BusNats.js"
 import { CatalogRepo } from "../../src/catalog/CatalogRepo.js"
+import { DlrCorrelator } from "../../src/dlr/DlrCorrelator.js"
 import { RoutingCatalog } from "../../src/catalog/RoutingCatalog.js"
 import * as MemoryHotMaps from "../../src/hotmap/MemoryHotMaps.js"
 import * as RedisHotMaps from "../../src/hotmap/RedisHotMaps.js"
@@ -55,10 +56,12 @@ export const engineInfrastructure = (options: HarnessOptions = {}) => {
   return repos.pipe(Layer.provideMerge(Layer.mergeAll(bus, hotmaps)), Layer.provideMerge(TestDatabase))
 }
 
-/** The send path and the binds on top of the infrastructure (the catalog must be seeded first). */
-export const engineActors = Layer.mergeAll(SendService.Default, BindSupervisor.Default).pipe(
-  Layer.provideMerge(RoutingCatalog.Default)
-)
+/** The send path, the binds and the correlator on the infrastructure (seed the catalog first). */
+export const engineActors = Layer.mergeAll(
+  SendService.Default,
+  BindSupervisor.Default,
+  DlrCorrelator.layer({ retryDelayMs: 200, maxRetryDelayMs: 1_000 })
+).pipe(Layer.provideMerge(RoutingCatalog.Default))
 
 export interface SimRoute {
   readonly operatorId: string
