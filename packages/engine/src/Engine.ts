@@ -1,4 +1,4 @@
-import { Layer } from "effect"
+import { Config, Duration, Effect, Layer, Option } from "effect"
 import { BindSupervisor } from "./bind/BindSupervisor.js"
 import { BusLive } from "./bus/BusLive.js"
 import { RoutingCatalog } from "./catalog/RoutingCatalog.js"
@@ -21,6 +21,29 @@ export const InfrastructureLive = Layer.mergeAll(BusLive, HotMapsLive).pipe(
 /** Repositories and the batched status writes, on whatever SqlClient is provided. */
 export const StorageLive = Layer.mergeAll(RepositoriesLive, MessagesRepo.Default, MessageTransitions.Default)
 
+/** An optional duration in milliseconds from the environment; unset leaves the worker's own default. */
+const optionalMillis = (name: string) =>
+  Config.option(Config.integer(name)).pipe(
+    Config.map((ms) => Option.getOrUndefined(Option.map(ms, Duration.millis)))
+  )
+
+/**
+ * The recovery sweepers, timed from the environment when asked (operators tune them; the process tests
+ * need a crash's leftovers re-published in seconds, not after the 2-minute production timeout).
+ */
+const RecoveryLive = Layer.unwrapEffect(
+  Effect.gen(function* () {
+    const outboxInterval = yield* optionalMillis("VOLLEY_OUTBOX_INTERVAL_MS")
+    const outboxTimeout = yield* optionalMillis("VOLLEY_OUTBOX_TIMEOUT_MS")
+    const noReportInterval = yield* optionalMillis("VOLLEY_NOREPORT_INTERVAL_MS")
+    const noReportGrace = yield* optionalMillis("VOLLEY_NOREPORT_GRACE_MS")
+    return Recovery.layer({
+      outbox: { interval: outboxInterval, publishTimeout: outboxTimeout },
+      noReport: { interval: noReportInterval, grace: noReportGrace }
+    })
+  })
+)
+
 /**
  * The engine's actors (DESIGN.md §1): a BindActor per enabled bind, the DLR correlator, the recovery
  * sweepers, and the send path that feeds them. Needs storage and infrastructure; the catalog must be
@@ -30,5 +53,5 @@ export const ActorsLive = Layer.mergeAll(
   SendService.Default,
   BindSupervisor.Default,
   DlrCorrelator.layer(),
-  Recovery.layer()
+  RecoveryLive
 ).pipe(Layer.provideMerge(RoutingCatalog.Default))
