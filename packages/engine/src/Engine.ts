@@ -1,5 +1,6 @@
 import { Config, Duration, Effect, Layer, Option } from "effect"
 import { BindSupervisor } from "./bind/BindSupervisor.js"
+import { BindTuning } from "./bind/BindTuning.js"
 import { BusLive } from "./bus/BusLive.js"
 import { RoutingCatalog } from "./catalog/RoutingCatalog.js"
 import { DatabaseLive } from "./db/Database.js"
@@ -54,4 +55,4 @@ export const ActorsLive = Layer.mergeAll(
   BindSupervisor.Default,
   DlrCorrelator.layer(),
   RecoveryLive
-).pipe(Layer.provideMerge(RoutingCatalog.Default))
+).pipe(Layer.provideMerge(RoutingCatalog.Default), Layer.provide(BindTuning.fromEnv))

@@ -4,42 +4,80 @@ import {
   BindTelemetry,
   decodeSubmitJob,
   encodeForSmpp,
+  encodeSubmitJob,
   formatRelative,
   type MessageId,
   type OperatorId,
   parseSenderId,
   type SenderId,
-  type SubmitJob
+  SubmitJob,
+  submitMsgId
 } from "@volley/core"
 import type { Bind } from "@volley/core/catalog/Catalog"
 import { canonicalMessageId, type IdFormat } from "@volley/core/receipt/MessageId"
 import { MAX_RELATIVE_SECONDS } from "@volley/core/validity/SmppTime"
-import { Deferred, Duration, Effect, Either, Fiber, Queue, Redacted, Schedule, Schema } from "effect"
-import { Bus, type Delivery } from "../bus/Bus.js"
+import { Cause, Deferred, Duration, Effect, Either, Fiber, Queue, Redacted, Schedule, Schema } from "effect"
+import { Bus, type Delivery, type Outgoing } from "../bus/Bus.js"
 import { publishStatusChanges } from "../bus/statusEvents.js"
 import { CorrelationStore } from "../hotmap/CorrelationStore.js"
 import { MessageTransitions } from "../message/MessageTransitions.js"
-import { type CloseReason, makeSmppSession, type SmppClient } from "../smpp/SmppClient.js"
-import { InflightMessages, type SettledMessage } from "./InflightMessages.js"
+import {
+  type CloseReason,
+  makeSmppSession,
+  type SmppClient,
+  type SubmitFields,
+  type SubmitResult
+} from "../smpp/SmppClient.js"
+import type { BindTuningSettings } from "./BindTuning.js"
+import { InflightMessages, isThrottling, type SettledMessage } from "./InflightMessages.js"
 import { ReceiptIntake } from "./ReceiptIntake.js"
 import { TpsLimiter } from "./TpsLimiter.js"
+
+export { defaultBindTuning } from "./BindTuning.js"
 
 export interface BindActorConfig {
   readonly bind: Bind
   /** The routes whose queues this bind serves (the routes of its operator). */
   readonly routes: ReadonlyArray<string>
   readonly messageIdFormat: IdFormat
-  readonly responseTimeoutMs: number
-  readonly maxAttempts: number
-  /** Correlations live this long past a message's validity, then receipts settle via Postgres. */
-  readonly correlationGraceSeconds: number
+  readonly tuning: BindTuningSettings
 }
 
-export const defaultBindTuning = {
-  responseTimeoutMs: 10_000,
-  maxAttempts: 5,
-  correlationGraceSeconds: 3_600
-} as const
+/**
+ * A read-only look inside one BindActor, for the admin's diagnostics and for tests that check that
+ * nothing piles up: when the bind is idle every count but the totals is 0.
+ */
+export interface BindDiagnostics {
+  readonly bindId: string
+  readonly state: BindState
+  /** Sessions that got bound, and sessions that ended for any reason but our shutdown. */
+  readonly sessions: number
+  readonly reconnects: number
+  readonly lastError: string | null
+  /** submit_sm on the wire of the current (or last) session. */
+  readonly smppInFlight: number
+  /** Messages taken from the queue and not yet settled in Postgres. */
+  readonly unsettled: number
+  /** Messages with parts on the wire or waiting to be sent again. */
+  readonly inflightMessages: number
+  /** Throttled parts waiting to be sent again. */
+  readonly resendsWaiting: number
+  /** Timed-out messages and parts remembered for a late resp. */
+  readonly lateMessages: number
+  readonly lateParts: number
+  /** Late resps that settled a message, and those for messages no longer remembered. */
+  readonly lateSettled: number
+  readonly lateIgnored: number
+  /** The TPS limiter: its current rate, the throttling answers it saw and the times it slowed down. */
+  readonly tpsRate: number
+  readonly throttledAnswers: number
+  readonly slowDowns: number
+}
+
+/** Where a running actor's diagnostics can be read (filled in by the actor once it runs). */
+export interface DiagnosticsCell {
+  read: (() => BindDiagnostics) | undefined
+}
 
 const telemetryEncoder = Schema.encodeSync(Schema.parseJson(BindTelemetry))
 const textEncoder = new TextEncoder()
@@ -51,29 +89,55 @@ interface Stats {
   submits: number
   errors: number
   reconnects: number
+  sessions: number
   lastError: string | null
+}
+
+/** What a session shows the diagnostics; the last session's view stays readable after it ended. */
+interface SessionView {
+  readonly smppInFlight: () => number
+  readonly unsettled: () => number
+  readonly inflight: InflightMessages | undefined
+  readonly resendsWaiting: () => number
+}
+
+const noSession: SessionView = {
+  smppInFlight: () => 0,
+  unsettled: () => 0,
+  inflight: undefined,
+  resendsWaiting: () => 0
 }
 
 const describeClose = (reason: CloseReason) =>
   "message" in reason ? `${reason._tag}: ${reason.message}` : reason._tag
 
+const describeCause = (cause: Cause.Cause<unknown>): string => {
+  const error = Cause.squash(cause)
+  return error instanceof Error ? error.message : String(error)
+}
+
+const CONNECTION_LOST: SubmitResult = { _tag: "ConnectionLost" }
+
 /**
  * One operator bind (DESIGN.md §1, §7, §8): connect → bind → serve, and again after any failure with
- * capped, jittered exponential back-off. While bound it pulls from its routes' queues only what its
- * window and TPS allow, claims each batch in Postgres before sending (so a redelivered job is never sent
- * twice), sends every part with the bytes core produced, settles outcomes in batches, and only then acks
- * the bus. Receipts and MO are taken in by `ReceiptIntake`. Closing its scope drains in-flight submits and
- * unbinds.
+ * capped, jittered exponential back-off (started over once a session got bound). While bound it pulls
+ * from its routes' queues only what its window and TPS allow, claims each batch in Postgres before
+ * sending (so a redelivered job is never sent twice), sends every part with the bytes core produced,
+ * settles outcomes in batches, and only then acks the bus. Throttling answers slow the bind down and
+ * the throttled parts are sent again from here; a late resp settles a message whose outcome was
+ * unknown. Receipts and MO are taken in by `ReceiptIntake`. Closing its scope drains in-flight submits
+ * and unbinds.
  */
-export const runBindActor = (config: BindActorConfig) =>
+export const runBindActor = (config: BindActorConfig, diagnostics?: DiagnosticsCell) =>
   Effect.gen(function* () {
-    const { bind } = config
+    const { bind, tuning } = config
     const stats: Stats = {
       state: "connecting",
       since: Date.now(),
       submits: 0,
       errors: 0,
       reconnects: 0,
+      sessions: 0,
       lastError: null
     }
     const setState = (state: BindState) => {
@@ -84,7 +148,32 @@ export const runBindActor = (config: BindActorConfig) =>
     }
     const limiter = new TpsLimiter(bind.tps)
     let current: SmppClient | undefined
+    let view = noSession
     const bus = yield* Bus
+
+    if (diagnostics) {
+      diagnostics.read = () => {
+        const late = view.inflight?.lateSize
+        return {
+          bindId: bind.id,
+          state: stats.state,
+          sessions: stats.sessions,
+          reconnects: stats.reconnects,
+          lastError: stats.lastError,
+          smppInFlight: view.smppInFlight(),
+          unsettled: view.unsettled(),
+          inflightMessages: view.inflight?.size ?? 0,
+          resendsWaiting: view.resendsWaiting(),
+          lateMessages: late?.messages ?? 0,
+          lateParts: late?.parts ?? 0,
+          lateSettled: view.inflight?.lateSettled ?? 0,
+          lateIgnored: view.inflight?.lateIgnored ?? 0,
+          tpsRate: limiter.currentRate,
+          throttledAnswers: limiter.throttledAnswers,
+          slowDowns: limiter.slowDowns
+        }
+      }
+    }
 
     const publishTelemetry = Effect.suspend(() => {
       const sample = new BindTelemetry(
@@ -114,27 +203,46 @@ export const runBindActor = (config: BindActorConfig) =>
       Effect.annotateLogs("bind", bind.id)
     )
 
-    const session = serveSession(config, limiter, stats, (client) => {
-      current = client
+    const session = serveSession(config, limiter, stats, {
+      client: (client) => {
+        current = client
+      },
+      view: (next) => {
+        view = next
+      }
     })
 
     // Each round is one connection; any end (peer close, refused bind, crash) backs off and reconnects.
-    const backoff = Schedule.exponential("500 millis", 2).pipe(
-      Schedule.union(Schedule.spaced("30 seconds")),
-      Schedule.jittered
-    )
-    yield* session.pipe(
-      Effect.sandbox,
-      Effect.tapError((cause) =>
-        Effect.sync(() => {
-          stats.errors += 1
-          stats.reconnects += 1
-          stats.lastError = cause._tag === "Fail" ? String(cause.error.message ?? cause.error) : String(cause)
-          setState("down")
-          current = undefined
-        }).pipe(Effect.zipRight(Effect.logWarning("bind session ended", cause)))
-      ),
-      Effect.retry(backoff),
+    // The back-off counts failures in a row: a session that got bound starts it over, so a bind dropped
+    // now and then after hours of service reconnects at once instead of after the 30-second ceiling.
+    const reconnectLoop = Effect.gen(function* () {
+      let failures = 0
+      for (;;) {
+        const boundBefore = stats.sessions
+        const exit = yield* Effect.exit(session)
+        if (exit._tag === "Success") return
+        const cause = exit.cause
+        // Our own shutdown: nothing to reconnect.
+        if (Cause.isInterruptedOnly(cause)) return yield* Effect.interrupt
+        stats.errors += 1
+        stats.reconnects += 1
+        stats.lastError = describeCause(cause)
+        setState("down")
+        current = undefined
+        // Expected ends (peer closed, refused bind, no connection) in one line; anything else in full.
+        if (Cause.isFailType(cause)) yield* Effect.logWarning(`bind session ended: ${stats.lastError}`)
+        else yield* Effect.logError("bind session crashed", cause)
+        failures = stats.sessions > boundBefore ? 1 : failures + 1
+        const ceiling = Math.min(
+          tuning.reconnectMaxMs,
+          tuning.reconnectMinMs * 2 ** Math.min(failures - 1, 30)
+        )
+        // ±20% jitter, so binds dropped together do not all come back in the same millisecond.
+        yield* Effect.sleep(Duration.millis(Math.round(ceiling * (0.8 + Math.random() * 0.4))))
+      }
+    })
+
+    yield* reconnectLoop.pipe(
       Effect.annotateLogs("bind", bind.id),
       Effect.onExit(() =>
         Effect.sync(() => {
@@ -147,16 +255,26 @@ export const runBindActor = (config: BindActorConfig) =>
 
 class SessionEnded extends Schema.TaggedError<SessionEnded>()("SessionEnded", { message: Schema.String }) {}
 
+/** A part that got a throttling answer, waiting to be sent again on this session. */
+interface Resend {
+  readonly job: SubmitJob
+  readonly part: number
+  readonly fields: SubmitFields
+  /** The throttling status, kept for the settlement if it can never be sent again. */
+  readonly status: number
+  readonly notBefore: number
+}
+
+interface Expose {
+  readonly client: (client: SmppClient | undefined) => void
+  readonly view: (view: SessionView) => void
+}
+
 /** One connection's life. Fails (to be retried) when it ends for any reason other than our shutdown. */
-const serveSession = (
-  config: BindActorConfig,
-  limiter: TpsLimiter,
-  stats: Stats,
-  expose: (client: SmppClient | undefined) => void
-) =>
+const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats, expose: Expose) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const { bind } = config
+      const { bind, tuning } = config
       stats.state = "connecting"
       stats.since = Date.now()
       const bus = yield* Bus
@@ -164,34 +282,97 @@ const serveSession = (
       const correlations = yield* CorrelationStore
       const closed = yield* Deferred.make<CloseReason>()
       const maxUnsettled = bind.windowSize * 4
-      const settled = yield* Queue.bounded<SettledMessage>(maxUnsettled)
+      // Late resps settle messages already counted out of `unsettled`: they get room of their own.
+      const maxLateQueued = Math.max(100, bind.windowSize * 4)
+      const settled = yield* Queue.bounded<SettledMessage>(maxUnsettled + maxLateQueued)
       const canonicalId = (raw: string) =>
         Either.getOrElse(canonicalMessageId(raw, config.messageIdFormat), () => raw.trim())
       const inflight = new InflightMessages({
         bindId: bind.id,
         operatorId: bind.operatorId,
-        maxAttempts: config.maxAttempts,
-        retryDelayMs: (attempts) => Math.min(60_000, 500 * 2 ** Math.max(0, attempts - 1)),
-        canonicalId
+        maxAttempts: tuning.maxAttempts,
+        retryDelayMs: (attempts) =>
+          Math.min(
+            tuning.maxRetryDelayMs,
+            tuning.retryDelayMs * 2 ** Math.max(0, Math.min(attempts - 1, 30))
+          ),
+        canonicalId,
+        maxResends: tuning.maxResends,
+        lateMemoryMs: tuning.lateRespMemoryMs,
+        lateMemoryMax: tuning.lateRespMemoryMax
       })
       let unsettled = 0
+      let lateQueued = 0
+      let lateDropped = 0
+      /** Bounded by the parts of the unsettled messages: each waits here at most once at a time. */
+      const resends: Array<Resend> = []
+      let client: SmppClient | undefined
+      /** Set when the session's scope starts closing: no new message goes out, multipart ones finish. */
+      let stopping = false
+      const sending = () => !stopping && client?.state === "bound"
+
+      expose.view({
+        smppInFlight: () => client?.inFlight ?? 0,
+        unsettled: () => unsettled,
+        inflight,
+        resendsWaiting: () => resends.length
+      })
+
       const pushSettled = (message: SettledMessage | undefined) => {
-        if (message) Queue.unsafeOffer(settled, message)
+        if (message && !Queue.unsafeOffer(settled, message)) {
+          // Cannot happen (`unsettled` never exceeds the room): say so loudly rather than lose it quietly.
+          Effect.runFork(Effect.logError("settle queue full; outcome lost", message.job.messageId))
+        }
+      }
+      const pushLate = (message: SettledMessage | undefined) => {
+        if (!message) return
+        if (lateQueued >= maxLateQueued) {
+          // Bounded: the message keeps its unknown outcome (a receipt or the NOREPORT sweep settles it).
+          lateDropped += 1
+          return
+        }
+        lateQueued += 1
+        pushSettled(message)
       }
 
       // The settler outlives the session inside this scope: its finalizer is added before the session is
       // acquired, so it runs after the unbind has drained every in-flight submit into the queue; then
       // whatever is left is settled before the scope ends.
+      const done = (message: SettledMessage) => {
+        if (message.fate._tag === "None" || message.fate._tag === "Republish") lateQueued -= 1
+        else unsettled -= 1
+      }
       const settler = yield* Effect.forkScoped(
-        settleLoop(config, settled, transitions, correlations, bus, limiter, () => {
-          unsettled -= 1
-        })
+        settleLoop(config, settled, transitions, correlations, bus, done)
       )
       yield* Effect.addFinalizer(() =>
         Effect.gen(function* () {
           yield* Fiber.interrupt(settler)
-          const rest = yield* Queue.takeAll(settled)
-          if (rest.length > 0) yield* settleBatch(config, [...rest], transitions, correlations, bus, limiter)
+          const rest = [...(yield* Queue.takeAll(settled))]
+          if (rest.length > 0) yield* settleBatch(config, rest, transitions, correlations, bus)
+          rest.forEach(done)
+          if (inflight.size > 0 || unsettled > 0)
+            yield* Effect.logError(
+              `session ended with ${inflight.size} message(s) in flight and ${unsettled} unsettled`
+            )
+          if (lateDropped > 0)
+            yield* Effect.logWarning(`${lateDropped} late resp(s) not recorded (queue full)`)
+        })
+      )
+      // Runs after the unbind (registered before it): a part still waiting to be sent again never went,
+      // so it settles with the throttling answer it got (back to the queue, or FAILED past maxAttempts).
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          for (const resend of resends.splice(0)) {
+            pushSettled(
+              inflight.onPart(
+                resend.job.messageId,
+                resend.part,
+                { _tag: "Resp", commandStatus: resend.status, messageId: undefined },
+                Date.now()
+              )
+            )
+          }
         })
       )
 
@@ -207,24 +388,30 @@ const serveSession = (
         operatorId: bind.operatorId as OperatorId
       })
 
-      expose(undefined)
-      const client = yield* makeSmppSession({
+      expose.client(undefined)
+      client = yield* makeSmppSession({
         host: bind.host,
         port: bind.port,
-        connectTimeoutMs: 5_000,
+        connectTimeoutMs: tuning.connectTimeoutMs,
         window: bind.windowSize,
-        responseTimeoutMs: config.responseTimeoutMs,
+        responseTimeoutMs: tuning.responseTimeoutMs,
         enquireLinkMs: bind.enquireLinkSeconds * 1000,
+        lateRespMemoryMs: tuning.lateRespMemoryMs,
+        lateRespMemoryMax: tuning.lateRespMemoryMax,
         bind: {
           type: bind.bindType,
           systemId: bind.systemId,
           password: Redacted.value(bind.password),
           systemType: bind.systemType,
-          bindTimeoutMs: 5_000
+          bindTimeoutMs: tuning.connectTimeoutMs
         },
-        drainTimeoutMs: config.responseTimeoutMs,
+        drainTimeoutMs: tuning.drainTimeoutMs,
         handlers: {
           onDeliver: intake.onDeliver,
+          onLateResp: (sequence, resp) => {
+            limiter.answer(isThrottling(resp.commandStatus))
+            pushLate(inflight.onLate(sequence, resp, Date.now()))
+          },
           onClose: (reason) => {
             Deferred.unsafeDone(closed, Effect.succeed(reason))
             // A pump waiting for window room must wake up and see the session is gone.
@@ -236,15 +423,17 @@ const serveSession = (
           Effect.sync(() => {
             stats.state = "bound"
             stats.since = Date.now()
+            stats.sessions += 1
           })
         )
       )
-      expose(client)
+      const session = client
+      expose.client(session)
       yield* Effect.logInfo(`bound to ${bind.host}:${bind.port} as ${bind.systemId}`)
 
-      client.onCapacity(wakeCapacityWaiter)
+      session.onCapacity(wakeCapacityWaiter)
       const waitForCapacity = Effect.async<void>((resume) => {
-        if (client.hasCapacity() || client.state !== "bound") return resume(Effect.void)
+        if (session.hasCapacity() || session.state !== "bound") return resume(Effect.void)
         capacityWaiter = () => resume(Effect.void)
       })
 
@@ -261,6 +450,57 @@ const serveSession = (
         return sender
       }
       let reference = Math.floor(Math.random() * 256)
+
+      /** A part's answer (plain callback, no fiber): throttled parts wait here to go again. */
+      const onAnswer = (
+        job: SubmitJob,
+        part: number,
+        fields: SubmitFields,
+        sequence: number,
+        result: SubmitResult
+      ) => {
+        if (result._tag === "Resp" || result._tag === "Nack") {
+          const throttled = isThrottling(result.commandStatus)
+          limiter.answer(throttled)
+          if (throttled && sending()) {
+            const resent = inflight.resend(job.messageId, part)
+            if (resent !== undefined) {
+              const delay = Math.min(1_000, tuning.resendDelayMs * 2 ** (resent - 1))
+              resends.push({ job, part, fields, status: result.commandStatus, notBefore: Date.now() + delay })
+              return
+            }
+          }
+        }
+        pushSettled(inflight.onPart(job.messageId, part, result, Date.now(), sequence))
+      }
+
+      /**
+       * Puts one part on the wire once the window and the TPS limiter allow. False when it could not go:
+       * the session is no longer bound, or (unless `finishing`, for the later parts of a message whose
+       * first part went) the bind is stopping.
+       */
+      const submitPart = (job: SubmitJob, part: number, fields: SubmitFields, finishing: boolean) =>
+        Effect.gen(function* () {
+          for (;;) {
+            if (session.state !== "bound" || (stopping && !finishing)) return false
+            if (!session.hasCapacity()) {
+              yield* waitForCapacity
+              continue
+            }
+            const wait = limiter.take(1)
+            if (wait > 0) {
+              // In slices, so a closing session or a shutdown is noticed.
+              yield* Effect.sleep(Duration.millis(Math.min(wait, 100)))
+              continue
+            }
+            let sequence = 0
+            sequence = session.submit(fields, (result) => onAnswer(job, part, fields, sequence, result))
+            // 0: no room after all (the socket asked us to wait for drain): wait and try again.
+            if (sequence === 0) continue
+            stats.submits += 1
+            return true
+          }
+        })
 
       /** Sends every part of one claimed message; part answers arrive through the callbacks. */
       const sendMessage = (job: SubmitJob, delivery: Delivery, attempts: number) =>
@@ -279,7 +519,6 @@ const serveSession = (
               delivery,
               job,
               fate: { _tag: "Ack" },
-              throttled: false,
               settlement: { _tag: "Failed", messageId: job.messageId, smppStatus: null, reason }
             })
             return
@@ -289,59 +528,67 @@ const serveSession = (
           inflight.add(job, delivery, parts.length, attempts)
           const validity = formatRelative(Math.min(job.validitySeconds, MAX_RELATIVE_SECONDS))
           for (const part of parts) {
-            if (!client.hasCapacity()) yield* waitForCapacity
-            let wait = limiter.take(1)
-            while (wait > 0) {
-              yield* Effect.sleep(Duration.millis(wait))
-              wait = limiter.take(1)
+            const fields: SubmitFields = {
+              source_addr: sender.value,
+              source_addr_ton: sender.ton,
+              source_addr_npi: sender.npi,
+              destination_addr: job.recipient.slice(1),
+              dest_addr_ton: 1,
+              dest_addr_npi: 1,
+              esm_class: part.esmClass,
+              data_coding: dataCoding,
+              short_message: part.shortMessage,
+              registered_delivery: 1,
+              validity_period: validity
             }
-            if (client.state !== "bound") {
+            if (yield* submitPart(job, part.seq, fields, part.seq > 1)) continue
+            if (part.seq === 1) {
+              // Nothing of it went: back to the queue, as if never taken.
               pushSettled(
-                part.seq === 1
-                  ? inflight.abandon(job.messageId, "session closed before the submit")
-                  : inflight.onPart(job.messageId, part.seq, { _tag: "ConnectionLost" }, Date.now())
+                inflight.abandon(
+                  job.messageId,
+                  stopping ? "bind stopping before the submit" : "session closed before the submit"
+                )
               )
-              if (part.seq === 1) return
-              continue
+              return
             }
-            const seq = part.seq
-            // 0: no room after all (the socket asked us to wait for drain): wait and try again.
-            while (
-              client.state === "bound" &&
-              client.submit(
-                {
-                  source_addr: sender.value,
-                  source_addr_ton: sender.ton,
-                  source_addr_npi: sender.npi,
-                  destination_addr: job.recipient.slice(1),
-                  dest_addr_ton: 1,
-                  dest_addr_npi: 1,
-                  esm_class: part.esmClass,
-                  data_coding: dataCoding,
-                  short_message: part.shortMessage,
-                  registered_delivery: 1,
-                  validity_period: validity
-                },
-                (result) => pushSettled(inflight.onPart(job.messageId, seq, result, Date.now()))
-              ) === 0
-            ) {
-              yield* waitForCapacity
-            }
-            if (client.state !== "bound") {
-              pushSettled(inflight.onPart(job.messageId, seq, { _tag: "ConnectionLost" }, Date.now()))
-              continue
-            }
-            stats.submits += 1
+            pushSettled(inflight.onPart(job.messageId, part.seq, CONNECTION_LOST, Date.now()))
           }
         })
+
+      /** Throttled parts whose delay is over go first, before anything new is pulled. */
+      const sendDueResends = Effect.gen(function* () {
+        for (;;) {
+          const now = Date.now()
+          const i = resends.findIndex((r) => r.notBefore <= now)
+          if (i < 0) return
+          // Uninterruptible from taking it to the wire: a part is never dropped between the two.
+          yield* Effect.uninterruptible(
+            Effect.gen(function* () {
+              const [resend] = resends.splice(i, 1)
+              if (resend === undefined) return
+              if (yield* submitPart(resend.job, resend.part, resend.fields, false)) return
+              pushSettled(
+                inflight.onPart(
+                  resend.job.messageId,
+                  resend.part,
+                  { _tag: "Resp", commandStatus: resend.status, messageId: undefined },
+                  Date.now()
+                )
+              )
+            })
+          )
+        }
+      })
 
       /** Pull → decode → claim → send, never holding more than the window allows. */
       const pumpRoute = (routeId: string) =>
         Effect.gen(function* () {
-          if (!client.hasCapacity()) yield* waitForCapacity
+          if (!sending()) return
+          if (!session.hasCapacity()) yield* waitForCapacity
           const room = Math.min(bind.windowSize, maxUnsettled - unsettled)
-          if (room <= 0) return yield* Effect.sleep("2 millis")
-          const deliveries = yield* bus.pullSubmits(routeId, room, 500)
+          if (room <= 0 || !sending()) return yield* Effect.sleep("2 millis")
+          const deliveries = yield* bus.pullSubmits(routeId, room, resends.length > 0 ? 50 : 500)
           if (deliveries.length === 0) return
           yield* sendBatch(deliveries)
         })
@@ -352,6 +599,11 @@ const serveSession = (
        */
       const sendBatch = (deliveries: ReadonlyArray<Delivery>) =>
         Effect.gen(function* () {
+          if (!sending()) {
+            // Pulled while the session was ending: untouched, straight back to the queue.
+            yield* Effect.forEach(deliveries, (d) => d.nak(), { discard: true })
+            return
+          }
           const jobs: Array<{ job: SubmitJob; delivery: Delivery }> = []
           for (const delivery of deliveries) {
             const job = decodeSubmitJob(delivery.data)
@@ -372,13 +624,25 @@ const serveSession = (
           }
         }).pipe(Effect.uninterruptible)
 
-      const pump = Effect.forEach(config.routes, pumpRoute, { discard: true }).pipe(
+      const pump = Effect.gen(function* () {
+        // The session is ending: the scope interrupts this fiber in a moment.
+        if (!sending()) return yield* Effect.never
+        if (resends.length > 0) yield* sendDueResends
+        yield* Effect.forEach(config.routes, pumpRoute, { discard: true })
+      }).pipe(
         Effect.forever,
         Effect.catchAllCause((cause) =>
           Effect.logError("submit pump failed", cause).pipe(Effect.zipRight(Effect.failCause(cause)))
         )
       )
       const pumpFiber = yield* Effect.forkScoped(pump)
+      // Runs first on close: the pump stops taking new work before it is interrupted and the unbind drains.
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          stopping = true
+          wakeCapacityWaiter()
+        })
+      )
       const reason = yield* Deferred.await(closed).pipe(
         Effect.raceFirst(Fiber.join(pumpFiber).pipe(Effect.as<CloseReason>({ _tag: "LocalClose" })))
       )
@@ -392,13 +656,12 @@ const settleLoop = (
   transitions: MessageTransitions,
   correlations: typeof CorrelationStore.Service,
   bus: typeof Bus.Service,
-  limiter: TpsLimiter,
-  done: () => void
+  done: (message: SettledMessage) => void
 ) =>
   Queue.takeBetween(queue, 1, 1_000).pipe(
     Effect.flatMap((chunk) => {
       const batch = [...chunk]
-      return settleBatch(config, batch, transitions, correlations, bus, limiter).pipe(
+      return settleBatch(config, batch, transitions, correlations, bus).pipe(
         Effect.ensuring(Effect.sync(() => batch.forEach(done)))
       )
     }),
@@ -407,19 +670,18 @@ const settleLoop = (
 
 /**
  * Records a batch of outcomes (one transaction), then the correlations receipts will look up, then
- * settles the bus deliveries: acked once Postgres has the outcome, or redelivered later for a retry.
- * Uninterruptible, so a shutdown never loses outcomes that were already taken from the queue.
+ * settles the bus deliveries: acked once Postgres has the outcome, or redelivered later for a retry;
+ * a message a late resp sent back to the queue is published again. Uninterruptible, so a shutdown
+ * never loses outcomes that were already taken from the queue.
  */
 const settleBatch = (
   config: BindActorConfig,
   batch: ReadonlyArray<SettledMessage>,
   transitions: MessageTransitions,
   correlations: typeof CorrelationStore.Service,
-  bus: typeof Bus.Service,
-  limiter: TpsLimiter
+  bus: typeof Bus.Service
 ) =>
   Effect.gen(function* () {
-    if (batch.some((m) => m.throttled)) limiter.slowDown()
     const { changes, requeued } = yield* transitions.settleSubmits(batch.map((m) => m.settlement))
     const entries = batch.flatMap((m) =>
       m.settlement._tag === "Accepted"
@@ -432,7 +694,7 @@ const settleBatch = (
                     smscMessageId,
                     messageId: m.job.messageId,
                     part: i + 1,
-                    ttlSeconds: m.job.validitySeconds + config.correlationGraceSeconds
+                    ttlSeconds: m.job.validitySeconds + config.tuning.correlationGraceSeconds
                   }
                 ]
           )
@@ -447,12 +709,41 @@ const settleBatch = (
           )
         )
     }
+    const republish = new Map<string, Array<Outgoing>>()
     yield* Effect.forEach(
       batch,
-      (m) =>
-        m.fate._tag === "Retry" && requeued.has(m.job.messageId as MessageId)
-          ? m.delivery.nak(m.fate.delayMs)
-          : m.delivery.ack,
+      (m) => {
+        const fate = m.fate
+        switch (fate._tag) {
+          case "Ack":
+            return m.delivery.ack
+          case "Retry":
+            return requeued.has(m.job.messageId as MessageId) ? m.delivery.nak(fate.delayMs) : m.delivery.ack
+          case "None":
+            return Effect.void
+          case "Republish": {
+            if (requeued.has(m.job.messageId as MessageId)) {
+              const job = new SubmitJob({ ...m.job, attempt: fate.attempt }, true)
+              const list = republish.get(job.routeId) ?? []
+              list.push({ msgId: submitMsgId(job), data: encodeSubmitJob(job) })
+              republish.set(job.routeId, list)
+            }
+            return Effect.void
+          }
+        }
+      },
+      { discard: true }
+    )
+    yield* Effect.forEach(
+      republish,
+      ([routeId, jobs]) =>
+        bus
+          .publishSubmits(routeId, jobs)
+          .pipe(
+            Effect.catchAll((error) =>
+              Effect.logWarning("re-publish after a late refusal failed; the outbox sweeper will", error)
+            )
+          ),
       { discard: true }
     )
     yield* publishStatusChanges(bus, changes)

@@ -4,18 +4,19 @@ import { Bus } from "../bus/Bus.js"
 import { type CatalogSnapshot, RoutingCatalog } from "../catalog/RoutingCatalog.js"
 import type { CorrelationStore } from "../hotmap/CorrelationStore.js"
 import type { MessageTransitions } from "../message/MessageTransitions.js"
-import { type BindActorConfig, defaultBindTuning, runBindActor } from "./BindActor.js"
+import {
+  type BindActorConfig,
+  type BindDiagnostics,
+  type DiagnosticsCell,
+  runBindActor
+} from "./BindActor.js"
+import { BindTuning, type BindTuningSettings } from "./BindTuning.js"
 
 interface Running {
   readonly key: string
   readonly scope: Scope.CloseableScope
   readonly fiber: Fiber.RuntimeFiber<void, never>
-}
-
-export interface BindTuning {
-  readonly responseTimeoutMs: number
-  readonly maxAttempts: number
-  readonly correlationGraceSeconds: number
+  readonly diagnostics: DiagnosticsCell
 }
 
 /** What makes a running actor stale: any change to its bind, its operator's routes or id format. */
@@ -29,7 +30,10 @@ const configKey = (config: BindActorConfig) =>
     format: config.messageIdFormat
   })
 
-const actorConfigs = (snapshot: CatalogSnapshot, tuning: BindTuning): ReadonlyArray<BindActorConfig> =>
+const actorConfigs = (
+  snapshot: CatalogSnapshot,
+  tuning: BindTuningSettings
+): ReadonlyArray<BindActorConfig> =>
   snapshot.binds
     .filter((bind: Bind) => bind.enabled && bind.bindType !== "receiver")
     .map((bind) => ({
@@ -38,7 +42,7 @@ const actorConfigs = (snapshot: CatalogSnapshot, tuning: BindTuning): ReadonlyAr
         .filter((route) => route.operatorId === bind.operatorId && route.enabled)
         .map((route) => route.id),
       messageIdFormat: snapshot.operators.get(bind.operatorId)?.messageIdFormat ?? "string",
-      ...tuning
+      tuning
     }))
 
 /**
@@ -53,7 +57,8 @@ export class BindSupervisor extends Effect.Service<BindSupervisor>()("volley/Bin
     const bus = yield* Bus
     const context = yield* Effect.context<Bus | MessageTransitions | CorrelationStore>()
     const running = yield* Ref.make(new Map<string, Running>())
-    const tuning: BindTuning = defaultBindTuning
+    // Production defaults unless a BindTuning layer says otherwise (tests: short timeouts).
+    const tuning = yield* BindTuning
 
     const stop = (id: string, actor: Running) =>
       Effect.gen(function* () {
@@ -65,14 +70,15 @@ export class BindSupervisor extends Effect.Service<BindSupervisor>()("volley/Bin
     const start = (config: BindActorConfig) =>
       Effect.gen(function* () {
         const scope = yield* Scope.make()
-        const fiber = yield* runBindActor(config).pipe(
+        const diagnostics: DiagnosticsCell = { read: undefined }
+        const fiber = yield* runBindActor(config, diagnostics).pipe(
           Effect.provide(context),
           Scope.extend(scope),
           Effect.catchAllCause((cause) => Effect.logError("bind actor died", cause)),
           Effect.annotateLogs({ actor: "BindActor", bind: config.bind.id }),
           Effect.forkDaemon
         )
-        return { key: configKey(config), scope, fiber } satisfies Running
+        return { key: configKey(config), scope, fiber, diagnostics } satisfies Running
       })
 
     const reconcile = Effect.gen(function* () {
@@ -125,6 +131,18 @@ export class BindSupervisor extends Effect.Service<BindSupervisor>()("volley/Bin
       )
     )
     yield* reconcile
-    return { reconcile, restart, running: Ref.get(running).pipe(Effect.map((m) => [...m.keys()])) } as const
+    /** A read-only look inside every running actor (see BindDiagnostics). */
+    const diagnostics: Effect.Effect<ReadonlyArray<BindDiagnostics>> = Ref.get(running).pipe(
+      Effect.map((m) =>
+        [...m.values()].flatMap((actor) => (actor.diagnostics.read ? [actor.diagnostics.read()] : []))
+      )
+    )
+
+    return {
+      reconcile,
+      restart,
+      running: Ref.get(running).pipe(Effect.map((m) => [...m.keys()])),
+      diagnostics
+    } as const
   })
 }) {}
