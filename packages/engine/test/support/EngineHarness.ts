@@ -114,24 +114,7 @@ export const seedSimCatalog = (port: number, routes: ReadonlyArray<SimRoute>, ba
     return account.id as AccountId
   })
 
-/** Polls until `check` holds (bounded): tests wait for outcomes, not for fixed times. */
-export const eventually = <A, E, R>(
-  probe: Effect.Effect<A, E, R>,
-  check: (a: A) => boolean,
-  timeoutMs = 30_000,
-  everyMs = 100
-) =>
-  Effect.gen(function* () {
-    const deadline = Date.now() + timeoutMs
-    let last = yield* probe
-    while (!check(last)) {
-      if (Date.now() > deadline)
-        return yield* Effect.dieMessage(`condition not met in ${timeoutMs} ms: ${JSON.stringify(last)}`)
-      yield* Effect.sleep(`${everyMs} millis`)
-      last = yield* probe
-    }
-    return last
-  })
+export { eventually } from "./eventually.js"
 
 /** Message counts by status for one account. */
 export const statusCounts = (accountId: AccountId) =>

@@ -47,24 +47,7 @@ export const recoveryInfrastructure = Layer.mergeAll(
 let counter = 0
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`
 
-/** Polls until `check` holds; dies with the last value seen after `timeoutMs`. */
-export const eventually = <A, E, R>(
-  probe: Effect.Effect<A, E, R>,
-  check: (a: A) => boolean,
-  timeoutMs = 10_000,
-  everyMs = 25
-) =>
-  Effect.gen(function* () {
-    const deadline = Date.now() + timeoutMs
-    let last = yield* probe
-    while (!check(last)) {
-      if (Date.now() > deadline)
-        return yield* Effect.dieMessage(`condition not met in ${timeoutMs} ms: ${JSON.stringify(last)}`)
-      yield* Effect.sleep(`${everyMs} millis`)
-      last = yield* probe
-    }
-    return last
-  })
+export { eventually } from "./eventually.js"
 
 /** A new operator with one route of its own; the routing catalog is reloaded so workers see it. */
 export const addOperator = (format: IdFormat, defaultValiditySeconds = 86_400) =>
