@@ -21,7 +21,7 @@ export interface DlrCorrelatorOptions {
    * (default 20: about four minutes with the default delays).
    */
   readonly maxRedeliveries?: number | undefined
-  /** Delay before the first redelivery; it doubles each time (default 500 ms)… */
+  /** Delay before the first redelivery; it doubles each time (default 50 ms)… */
   readonly retryDelayMs?: number | undefined
   /** …up to this (default 15 s). */
   readonly maxRetryDelayMs?: number | undefined
@@ -59,7 +59,9 @@ export const makeDlrCorrelator = (options: DlrCorrelatorOptions = {}) =>
   Effect.gen(function* () {
     const batchSize = Math.max(1, options.batchSize ?? 1_000)
     const maxRedeliveries = options.maxRedeliveries ?? 20
-    const retryDelayMs = options.retryDelayMs ?? 500
+    // A receipt usually overtakes its own settlement by milliseconds (the bind records the SMSC id after
+    // its batch commits): retry soon, then back off for ids that really are unknown.
+    const retryDelayMs = options.retryDelayMs ?? 50
     const maxRetryDelayMs = options.maxRetryDelayMs ?? 15_000
     const bus = yield* Bus
     const sql = yield* SqlClient.SqlClient
