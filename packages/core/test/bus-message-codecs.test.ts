@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
+import { decodeReceiptEvent, encodeReceiptEvent } from "../src/bus/ReceiptEvent.js"
 import { decodeSubmitJob, encodeSubmitJob, SubmitJob } from "../src/bus/SubmitJob.js"
 
 const job = new SubmitJob({
@@ -35,5 +36,27 @@ describe("submit jobs on the bus", () => {
     expect(Either.isLeft(decodeSubmitJob(bytes(JSON.stringify(badNumber))))).toBe(true)
     const badId = { ...JSON.parse(JSON.stringify(job)), messageId: "42" }
     expect(Either.isLeft(decodeSubmitJob(bytes(JSON.stringify(badId))))).toBe(true)
+  })
+})
+
+describe("receipt events on the bus", () => {
+  const event = {
+    bindId: "kyivstar-sim",
+    operatorId: "kyivstar",
+    smscMessageId: "1a2b",
+    status: "DELIVRD",
+    stat: "DELIVRD",
+    err: "000",
+    receivedAt: 1_700_000_000_000,
+    raw: "id:1a2b stat:DELIVRD err:000"
+  } as const
+
+  it("round-trip through their bytes unchanged", () => {
+    expect(Either.getOrThrow(decodeReceiptEvent(encodeReceiptEvent(event)))).toEqual(event)
+  })
+
+  it("an event with a status no receipt can have is refused", () => {
+    const decoded = decodeReceiptEvent(bytes(JSON.stringify({ ...event, status: "SUBMITTING" })))
+    expect(Either.isLeft(decoded)).toBe(true)
   })
 })

@@ -6,7 +6,7 @@ export interface StatusWatch {
   readonly counts: () => Readonly<Record<string, number>>
 }
 
-const statusField = /"status":"([A-Z]+)"/
+const statusField = /"status":"([A-Z]+)"/g
 
 /**
  * Counts the engine's status events (`<prefix>.status.*`, published after each batch of status changes
@@ -25,8 +25,11 @@ export const watchStatusEvents = (url: string, prefix: string) =>
     const decoder = new TextDecoder()
     nc.subscribe(`${prefix}.status.*`, {
       callback: (_error, msg) => {
-        const status = statusField.exec(decoder.decode(msg.data))?.[1]
-        if (status !== undefined) counts[status] = (counts[status] ?? 0) + 1
+        // One bus message carries a batch of events (an array); count every status in it.
+        for (const match of decoder.decode(msg.data).matchAll(statusField)) {
+          const status = match[1]!
+          counts[status] = (counts[status] ?? 0) + 1
+        }
       }
     })
     yield* Effect.promise(() => nc.flush())

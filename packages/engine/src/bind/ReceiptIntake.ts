@@ -1,4 +1,10 @@
-import { type BindId, encodeReceiptEvent, type OperatorId, parseReceipt, ReceiptEvent } from "@volley/core"
+import {
+  type BindId,
+  encodeReceiptEvent,
+  type OperatorId,
+  parseReceipt,
+  type ReceiptEvent
+} from "@volley/core"
 import { Effect, Either, Queue } from "effect"
 import type smpp from "smpp"
 import { Bus } from "../bus/Bus.js"
@@ -77,20 +83,17 @@ export const makeReceiptIntake = (options: ReceiptIntakeOptions) =>
       }
       const receipt = parsed.right
       counts.receipts += 1
-      const event = new ReceiptEvent(
-        {
-          bindId: options.bindId,
-          operatorId: options.operatorId,
-          smscMessageId: receipt.smscMessageId,
-          status: receipt.status,
-          stat: receipt.stat,
-          err: receipt.err,
-          doneAt: receipt.doneDate?.getTime(),
-          receivedAt: Date.now(),
-          raw: textOf(pdu.short_message).slice(0, 200)
-        },
-        true
-      )
+      const event: typeof ReceiptEvent.Encoded = {
+        bindId: options.bindId,
+        operatorId: options.operatorId,
+        smscMessageId: receipt.smscMessageId,
+        status: receipt.status,
+        stat: receipt.stat,
+        err: receipt.err,
+        doneAt: receipt.doneDate?.getTime(),
+        receivedAt: Date.now(),
+        raw: textOf(pdu.short_message).slice(0, 200)
+      }
       const offered = Queue.unsafeOffer(queue, {
         msgId: `${options.operatorId}:${receipt.smscMessageId}:${receipt.stat}`,
         data: encodeReceiptEvent(event),

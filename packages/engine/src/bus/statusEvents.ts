@@ -3,30 +3,41 @@ import type { BusShape } from "./Bus.js"
 
 const statusEncoder = new TextEncoder()
 
-/** Status events for webhooks and live reports, grouped by account, all in flight together. */
-export const publishStatusChanges = (
-  bus: BusShape,
-  changes: ReadonlyArray<{
-    messageId: string
-    accountId: string
-    campaignId: string | null
-    recipient: string
-    status: string
-  }>
-) => {
+export interface StatusChange {
+  readonly messageId: string
+  readonly accountId: string
+  readonly campaignId: string | null
+  readonly recipient: string
+  readonly status: string
+}
+
+/**
+ * Status events for webhooks and live reports: one bus message per account per batch, carrying a JSON
+ * array of `StatusEvent`s (core `bus/StatusEvent.ts`). A persisted publish per status change would cost
+ * two JetStream writes per SMS on the hot path; a batch costs one per account. All in flight together.
+ */
+export const publishStatusChanges = (bus: BusShape, changes: ReadonlyArray<StatusChange>) => {
   if (changes.length === 0) return Effect.void
-  const byAccount = new Map<string, Array<{ msgId: string; data: Uint8Array }>>()
+  const byAccount = new Map<string, Array<StatusChange & { at: number }>>()
   const at = Date.now()
   for (const c of changes) {
     const list = byAccount.get(c.accountId) ?? []
-    list.push({
-      msgId: `${c.messageId}:${c.status}`,
-      data: statusEncoder.encode(JSON.stringify({ ...c, at }))
-    })
+    list.push({ ...c, at })
     byAccount.set(c.accountId, list)
   }
-  return Effect.forEach(byAccount, ([accountId, batch]) => bus.publishStatus(accountId, batch), {
-    concurrency: "unbounded",
-    discard: true
-  }).pipe(Effect.catchAll((error) => Effect.logWarning("status events not published", error)))
+  return Effect.forEach(
+    byAccount,
+    ([accountId, events]) => {
+      const first = events[0]!
+      const last = events[events.length - 1]!
+      // The same batch published twice (a retried publish) has the same id and is stored once.
+      const msgId = `${first.messageId}:${first.status}:${last.messageId}:${last.status}:${events.length}`
+      return bus.publishStatus(accountId, [{ msgId, data: statusEncoder.encode(JSON.stringify(events)) }])
+    },
+    { concurrency: "unbounded", discard: true }
+  ).pipe(Effect.catchAll((error) => Effect.logWarning("status events not published", error)))
 }
+
+/** Reads one status bus message back into its events. */
+export const decodeStatusEvents = (data: Uint8Array): ReadonlyArray<StatusChange & { at: number }> =>
+  JSON.parse(new TextDecoder().decode(data)) as ReadonlyArray<StatusChange & { at: number }>

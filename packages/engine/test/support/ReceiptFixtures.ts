@@ -18,6 +18,7 @@ import { AccountsRepo } from "../../src/account/AccountsRepo.js"
 import { Ledger } from "../../src/account/Ledger.js"
 import { Bus } from "../../src/bus/Bus.js"
 import { BusInProcess } from "../../src/bus/BusInProcess.js"
+import { decodeStatusEvents } from "../../src/bus/statusEvents.js"
 import { RoutingCatalog } from "../../src/catalog/RoutingCatalog.js"
 import * as MemoryHotMaps from "../../src/hotmap/MemoryHotMaps.js"
 import { MessagesRepo } from "../../src/message/MessagesRepo.js"
@@ -203,8 +204,6 @@ export const unmatchedReceipts = (operatorId: OperatorId) =>
       SELECT smsc_message_id, stat, reason, raw FROM unmatched_receipts WHERE operator_id = ${operatorId} ORDER BY id`
   }).pipe(Effect.orDie)
 
-const decoder = new TextDecoder()
-
 /**
  * The status events published so far for one message, read by a fresh subscriber from the start of the
  * stream (retained history); `windowMs` bounds how long it listens.
@@ -218,8 +217,7 @@ export const statusEventsOf = (messageId: MessageId, windowMs = 300) =>
     const events: Array<{ messageId: string; status: string }> = []
     for (const d of deliveries) {
       yield* d.ack
-      const event = JSON.parse(decoder.decode(d.data)) as { messageId: string; status: string }
-      if (event.messageId === messageId) events.push(event)
+      for (const event of decodeStatusEvents(d.data)) if (event.messageId === messageId) events.push(event)
     }
     return events.map((e) => e.status)
   }).pipe(Effect.orDie)
