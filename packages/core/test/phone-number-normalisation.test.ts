@@ -1,7 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Schema } from "effect"
 import type { InvalidPhoneNumber } from "../src/phone/errors.js"
-import { countryOf, E164, isMobile, parsePhoneNumber } from "../src/phone/PhoneNumber.js"
+import {
+  countryOf,
+  E164,
+  isMobile,
+  parsePhoneNumber,
+  parsePhoneNumberWithCountry
+} from "../src/phone/PhoneNumber.js"
 
 const right = Either.getOrThrow
 const left = <A, E>(either: Either.Either<A, E>): E => Either.getOrThrow(Either.flip(either))
@@ -106,5 +112,29 @@ describe("phone number normalisation", () => {
     expect(isMobile(right(parsePhoneNumber("+4930901820")))).toBe(false)
     // NANP can't tell mobile from fixed: counted as mobile.
     expect(isMobile(right(parsePhoneNumber("+12125550123")))).toBe(true)
+  })
+})
+
+describe("parsing with the country in one pass", () => {
+  it("gives the same number and the country countryOf gives", () => {
+    for (const [input, country] of [
+      ["+380 67 123 45 67", "UA"],
+      ["0671234567", "UA"],
+      ["+44 7911 123456", "GG"],
+      ["+49 1512 3456789", "DE"]
+    ] as const) {
+      const parsed = Either.getOrThrow(parsePhoneNumberWithCountry(input, "UA"))
+      expect(parsed.e164).toBe(Either.getOrThrow(parsePhoneNumber(input, "UA")))
+      expect(parsed.country).toBe(country)
+      expect(countryOf(parsed.e164)).toBe(country)
+    }
+  })
+
+  it("refuses what parsePhoneNumber refuses, with the same reason", () => {
+    const error = Either.flip(parsePhoneNumberWithCountry("12", "UA"))
+    expect(Either.getOrThrow(error)._tag).toBe("InvalidPhoneNumber")
+    expect(Either.getOrThrow(error).reason).toBe(
+      Either.getOrThrow(Either.flip(parsePhoneNumber("12", "UA"))).reason
+    )
   })
 })

@@ -4,7 +4,7 @@ import { connect } from "@nats-io/transport-node"
 import { Effect } from "effect"
 import { Redis } from "ioredis"
 import pg from "pg"
-import { streamName } from "../src/bus/subjects.js"
+import { deleteBusStreams } from "../src/bus/nats/provision.js"
 
 /** Where the services are (DESIGN.md §9); the usual variables point elsewhere. */
 export const serviceUrls = () => ({
@@ -125,17 +125,9 @@ export const benchSchema = (url: string, schema: string, keep = false) =>
 /** On release: the run's JetStream streams (and their consumers) are deleted. */
 export const natsCleanup = (url: string, prefix: string) =>
   Effect.addFinalizer(() =>
-    Effect.tryPromise(async () => {
-      const nc = await connect({ servers: url, name: "volley-bench-cleanup" })
-      try {
-        const jsm = await jetstreamManager(nc)
-        for (const family of ["submit", "dlr", "status"] as const) {
-          await jsm.streams.delete(streamName(prefix, family)).catch(() => false)
-        }
-      } finally {
-        await nc.close()
-      }
-    }).pipe(Effect.catchAll(warn(`deleting the NATS streams of ${prefix}`)))
+    Effect.tryPromise(() => deleteBusStreams(url, prefix)).pipe(
+      Effect.catchAll(warn(`deleting the NATS streams of ${prefix}`))
+    )
   )
 
 /** On release: every Redis key of the run's prefix is deleted. */

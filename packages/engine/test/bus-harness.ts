@@ -1,13 +1,11 @@
 import { randomBytes } from "node:crypto"
-import { jetstreamManager } from "@nats-io/jetstream"
-import { connect } from "@nats-io/transport-node"
 import { Effect, Layer } from "effect"
 import type { Bus, Delivery, Outgoing } from "../src/bus/Bus.js"
 import { BusInProcess } from "../src/bus/BusInProcess.js"
 import { BusNats } from "../src/bus/BusNats.js"
 import type { BusError } from "../src/bus/errors.js"
+import { deleteBusStreams } from "../src/bus/nats/provision.js"
 import type { BusOptions } from "../src/bus/settings.js"
-import { streamName } from "../src/bus/subjects.js"
 
 /** The machine's NATS with JetStream (DESIGN §9); TEST_NATS_URL points elsewhere. */
 export const natsUrl = process.env.TEST_NATS_URL ?? "nats://127.0.0.1:4222"
@@ -20,18 +18,7 @@ export const testAckWaitMs = 800
 
 const defaults: BusOptions = { ackWaitMs: testAckWaitMs, maxAckPending: 50 }
 
-const deleteStreams = (prefix: string) =>
-  Effect.promise(async () => {
-    const nc = await connect({ servers: natsUrl })
-    try {
-      const jsm = await jetstreamManager(nc)
-      for (const family of ["submit", "dlr", "status"] as const) {
-        await jsm.streams.delete(streamName(prefix, family)).catch(() => false)
-      }
-    } finally {
-      await nc.close()
-    }
-  })
+const deleteStreams = (prefix: string) => Effect.promise(() => deleteBusStreams(natsUrl, prefix))
 
 /** The NATS bus on `prefix`; its streams are deleted after the bus has closed (finalizers run in reverse). */
 export const natsTestLayer = (prefix: string, options?: BusOptions) =>

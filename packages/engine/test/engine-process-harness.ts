@@ -2,21 +2,13 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net"
 import { fileURLToPath } from "node:url"
 import { SqlClient } from "@effect/sql"
-import { jetstreamManager } from "@nats-io/jetstream"
-import { connect as natsConnect } from "@nats-io/transport-node"
 import { Context, Effect, Layer } from "effect"
 import { Redis } from "ioredis"
-import { AccountsRepo } from "../src/account/AccountsRepo.js"
-import { Ledger } from "../src/account/Ledger.js"
-import { BlacklistRepo } from "../src/blacklist/BlacklistRepo.js"
 import { BusNats } from "../src/bus/BusNats.js"
-import { streamName } from "../src/bus/subjects.js"
-import { CatalogRepo } from "../src/catalog/CatalogRepo.js"
+import { deleteBusStreams } from "../src/bus/nats/provision.js"
 import { RoutingCatalog } from "../src/catalog/RoutingCatalog.js"
-import { MessagesRepo } from "../src/message/MessagesRepo.js"
-import { MessageTransitions } from "../src/message/MessageTransitions.js"
+import { StorageLive } from "../src/Engine.js"
 import { SendService } from "../src/send/SendService.js"
-import { SenderIdsRepo } from "../src/sender/SenderIdsRepo.js"
 import { uniquePrefix } from "./support/EngineHarness.js"
 import { TestDatabase, TestSchema, testDatabaseUrl } from "./support/TestDatabase.js"
 
@@ -42,17 +34,7 @@ export interface EngineEnvShape {
 
 export class EngineEnv extends Context.Tag("volley/test/EngineEnv")<EngineEnv, EngineEnvShape>() {}
 
-const deleteStreams = (prefix: string) =>
-  Effect.promise(async () => {
-    const nc = await natsConnect({ servers: natsUrl })
-    try {
-      const jsm = await jetstreamManager(nc)
-      for (const family of ["submit", "dlr", "status"] as const)
-        await jsm.streams.delete(streamName(prefix, family)).catch(() => false)
-    } finally {
-      await nc.close()
-    }
-  })
+const deleteStreams = (prefix: string) => Effect.promise(() => deleteBusStreams(natsUrl, prefix))
 
 const deleteRedisKeys = (prefix: string) =>
   Effect.promise(async () => {
@@ -104,15 +86,8 @@ export const engineProcessSuite = () => {
       }
     })
   )
-  const repos = Layer.mergeAll(
-    AccountsRepo.Default,
-    Ledger.Default,
-    MessagesRepo.Default,
-    MessageTransitions.Default,
-    SenderIdsRepo.Default,
-    BlacklistRepo.Default,
-    CatalogRepo.Default
-  )
+  // The production storage layers, on the test schema.
+  const repos = StorageLive
   return Layer.mergeAll(repos, env).pipe(Layer.provideMerge(bus), Layer.provideMerge(TestDatabase))
 }
 

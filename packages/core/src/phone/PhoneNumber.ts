@@ -57,9 +57,9 @@ const scan = (input: string): PhoneNumberProblem | readonly [boolean, string] =>
   return [plus, digits]
 }
 
-const asValid = (phone: PhoneNumber | undefined): E164 | undefined =>
-  // A valid number's `.number` is E.164 by construction, so the brand is applied without re-checking.
-  phone?.isValid() && phone.ext === undefined ? (phone.number as E164) : undefined
+// A valid number's `.number` is E.164 by construction, so the brand is applied without re-checking.
+const asValid = (phone: PhoneNumber | undefined): PhoneNumber | undefined =>
+  phone?.isValid() && phone.ext === undefined ? phone : undefined
 
 // Only on the failure path: a second look tells "too short/long" apart from "not in the plan".
 const problemOf = (text: string, country: CountryCode | undefined): PhoneNumberProblem => {
@@ -80,7 +80,22 @@ const problemOf = (text: string, country: CountryCode | undefined): PhoneNumberP
 export const parsePhoneNumber = (
   input: string,
   defaultCountry?: CountryCode
-): Either.Either<E164, InvalidPhoneNumber> => {
+): Either.Either<E164, InvalidPhoneNumber> => Either.map(parse(input, defaultCountry), (phone) => phone.e164)
+
+/**
+ * As `parsePhoneNumber`, with the number's country from the same parse: the send path needs both
+ * (pricing is per country) and parsing twice costs a libphonenumber pass per recipient.
+ */
+export const parsePhoneNumberWithCountry = (
+  input: string,
+  defaultCountry?: CountryCode
+): Either.Either<{ readonly e164: E164; readonly country: CountryCode | undefined }, InvalidPhoneNumber> =>
+  parse(input, defaultCountry)
+
+const found = (phone: PhoneNumber) =>
+  Either.right({ e164: phone.number as E164, country: phone.country as CountryCode | undefined })
+
+const parse = (input: string, defaultCountry: CountryCode | undefined) => {
   const scanned = scan(input)
   if (typeof scanned === "string") return fail(input, scanned)
   const [international, digits] = scanned
@@ -89,13 +104,13 @@ export const parsePhoneNumber = (
 
   const plusDigits = `+${digits}`
   if (international || defaultCountry === undefined) {
-    const e164 = asValid(libParse(plusDigits, metadata))
-    return e164 !== undefined ? Either.right(e164) : fail(input, problemOf(plusDigits, undefined))
+    const phone = asValid(libParse(plusDigits, metadata))
+    return phone !== undefined ? found(phone) : fail(input, problemOf(plusDigits, undefined))
   }
   const national = asValid(libParse(digits, defaultCountry, metadata))
-  if (national !== undefined) return Either.right(national)
+  if (national !== undefined) return found(national)
   const asInternational = digits.length <= 15 ? asValid(libParse(plusDigits, metadata)) : undefined
-  if (asInternational !== undefined) return Either.right(asInternational)
+  if (asInternational !== undefined) return found(asInternational)
   // The sender meant the default country (that's why it was given): explain the failure in its terms.
   return fail(input, problemOf(digits, defaultCountry))
 }

@@ -359,19 +359,21 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
             yield* Effect.logWarning(`${lateDropped} late resp(s) not recorded (queue full)`)
         })
       )
+      /** A throttled part that will not be sent again settles with the throttling answer it got. */
+      const giveUpResend = (resend: Resend) =>
+        inflight.onPart(
+          resend.job.messageId,
+          resend.part,
+          { _tag: "Resp", commandStatus: resend.status, messageId: undefined },
+          Date.now()
+        )
+
       // Runs after the unbind (registered before it): a part still waiting to be sent again never went,
       // so it settles with the throttling answer it got (back to the queue, or FAILED past maxAttempts).
       yield* Effect.addFinalizer(() =>
         Effect.sync(() => {
           for (const resend of resends.splice(0)) {
-            pushSettled(
-              inflight.onPart(
-                resend.job.messageId,
-                resend.part,
-                { _tag: "Resp", commandStatus: resend.status, messageId: undefined },
-                Date.now()
-              )
-            )
+            pushSettled(giveUpResend(resend))
           }
         })
       )
@@ -568,14 +570,7 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
               const [resend] = resends.splice(i, 1)
               if (resend === undefined) return
               if (yield* submitPart(resend.job, resend.part, resend.fields, false)) return
-              pushSettled(
-                inflight.onPart(
-                  resend.job.messageId,
-                  resend.part,
-                  { _tag: "Resp", commandStatus: resend.status, messageId: undefined },
-                  Date.now()
-                )
-              )
+              pushSettled(giveUpResend(resend))
             })
           )
         }

@@ -7,7 +7,6 @@ import {
   encodeSubmitJob,
   type MessageId,
   NothingToSend,
-  parsePhoneNumber,
   RecipientRefused,
   type RefusalCode,
   type RouteId,
@@ -15,7 +14,7 @@ import {
   submitMsgId,
   uuid7
 } from "@volley/core"
-import { countryOf } from "@volley/core/phone/PhoneNumber"
+import { parsePhoneNumberWithCountry } from "@volley/core/phone/PhoneNumber"
 import { priceOf } from "@volley/core/pricing/Pricing"
 import { resolveRoute } from "@volley/core/routing/Routing"
 import { resolveValidity } from "@volley/core/validity/Validity"
@@ -97,12 +96,12 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
       const seen = new Set<string>()
 
       for (const [index, sms] of request.messages.entries()) {
-        const number = parsePhoneNumber(sms.to)
+        const number = parsePhoneNumberWithCountry(sms.to)
         if (Either.isLeft(number)) {
           refused.push(refuse(index, sms.to, "INVALID_NUMBER", number.left.message))
           continue
         }
-        const to = number.right
+        const { e164: to, country } = number.right
         if (request.campaignId !== undefined && seen.has(to)) {
           refused.push(refuse(index, sms.to, "DUPLICATE_RECIPIENT", `${to} appears more than once`))
           continue
@@ -122,7 +121,7 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
         const routeRow = snapshot.routes.get(route.right.primary)!
         const price = priceOf(snapshot.prices, {
           routeId: routeRow.id,
-          country: countryOf(to),
+          country,
           parts: text.right.parts
         })
         if (Either.isLeft(price)) {

@@ -5,19 +5,16 @@ import { Effect, Layer } from "effect"
 import { AccountsRepo } from "../../src/account/AccountsRepo.js"
 import { Ledger } from "../../src/account/Ledger.js"
 import { BindSupervisor } from "../../src/bind/BindSupervisor.js"
-import { BlacklistRepo } from "../../src/blacklist/BlacklistRepo.js"
 import { Bus } from "../../src/bus/Bus.js"
 import { BusInProcess } from "../../src/bus/BusInProcess.js"
 import { BusNats } from "../../src/bus/BusNats.js"
 import { CatalogRepo } from "../../src/catalog/CatalogRepo.js"
 import { RoutingCatalog } from "../../src/catalog/RoutingCatalog.js"
 import { DlrCorrelator } from "../../src/dlr/DlrCorrelator.js"
+import { StorageLive } from "../../src/Engine.js"
 import * as MemoryHotMaps from "../../src/hotmap/MemoryHotMaps.js"
 import * as RedisHotMaps from "../../src/hotmap/RedisHotMaps.js"
-import { MessagesRepo } from "../../src/message/MessagesRepo.js"
-import { MessageTransitions } from "../../src/message/MessageTransitions.js"
 import { SendService } from "../../src/send/SendService.js"
-import { SenderIdsRepo } from "../../src/sender/SenderIdsRepo.js"
 import { TestDatabase } from "./TestDatabase.js"
 
 export const uniquePrefix = (name: string) => `t${randomBytes(4).toString("hex")}${name}`
@@ -44,15 +41,8 @@ export const engineInfrastructure = (options: HarnessOptions = {}) => {
     options.hotmaps === "redis"
       ? RedisHotMaps.layer({ url: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", prefix })
       : MemoryHotMaps.layer({ maxEntries: 1_000_000 })
-  const repos = Layer.mergeAll(
-    AccountsRepo.Default,
-    Ledger.Default,
-    MessagesRepo.Default,
-    MessageTransitions.Default,
-    SenderIdsRepo.Default,
-    BlacklistRepo.Default,
-    CatalogRepo.Default
-  )
+  // The production storage layers, on the test schema.
+  const repos = StorageLive
   return repos.pipe(Layer.provideMerge(Layer.mergeAll(bus, hotmaps)), Layer.provideMerge(TestDatabase))
 }
 

@@ -5,15 +5,17 @@ import {
   DiscardPolicy,
   JetStreamApiError,
   type JetStreamManager,
+  jetstreamManager,
   ReplayPolicy,
   RetentionPolicy,
   StorageType,
   type StreamConfig
 } from "@nats-io/jetstream"
+import { connect } from "@nats-io/transport-node"
 import { Effect } from "effect"
 import { BusError } from "../errors.js"
 import type { BusSettings } from "../settings.js"
-import type { Names } from "../subjects.js"
+import { type Names, streamName } from "../subjects.js"
 
 const nanos = (ms: number) => Math.round(ms * 1_000_000)
 
@@ -139,3 +141,19 @@ export const ensureConsumer = (jsm: JetStreamManager, spec: ConsumerSpec, update
     },
     catch: apiError(`create consumer ${spec.name} on ${spec.stream}`)
   })
+
+/**
+ * Deletes an installation's streams (and so their consumers): what tests and the benchmark clean up
+ * after themselves with. Missing streams are not an error.
+ */
+export const deleteBusStreams = async (url: string, prefix: string): Promise<void> => {
+  const nc = await connect({ servers: url, name: "volley-cleanup" })
+  try {
+    const jsm = await jetstreamManager(nc)
+    for (const family of ["submit", "dlr", "status"] as const) {
+      await jsm.streams.delete(streamName(prefix, family)).catch(() => false)
+    }
+  } finally {
+    await nc.close()
+  }
+}
