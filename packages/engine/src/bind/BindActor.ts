@@ -477,86 +477,119 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
       }
 
       /**
-       * Puts one part on the wire once the window and the TPS limiter allow. False when it could not go:
-       * the session is no longer bound, or (unless `finishing`, for the later parts of a message whose
-       * first part went) the bind is stopping.
+       * Puts one part on the wire if it can go right now: "sent"; "gone" when the session is no longer
+       * bound or (unless `finishing`, for the later parts of a message whose first part went) the bind is
+       * stopping; otherwise what to wait for — window room (-1) or the TPS limiter (ms).
        */
+      const trySubmit = (
+        job: SubmitJob,
+        part: number,
+        fields: SubmitFields,
+        finishing: boolean
+      ): "sent" | "gone" | number => {
+        if (session.state !== "bound" || (stopping && !finishing)) return "gone"
+        if (!session.hasCapacity()) return -1
+        const wait = limiter.take(1)
+        if (wait > 0) return wait
+        let sequence = 0
+        sequence = session.submit(fields, (result) => onAnswer(job, part, fields, sequence, result))
+        // 0: no room after all (the socket asked us to wait for drain).
+        if (sequence === 0) return -1
+        stats.submits += 1
+        return "sent"
+      }
+
+      /** `trySubmit` until the part went (true) or cannot go on this session (false). */
       const submitPart = (job: SubmitJob, part: number, fields: SubmitFields, finishing: boolean) =>
         Effect.gen(function* () {
           for (;;) {
-            if (session.state !== "bound" || (stopping && !finishing)) return false
-            if (!session.hasCapacity()) {
-              yield* waitForCapacity
-              continue
-            }
-            const wait = limiter.take(1)
-            if (wait > 0) {
-              // In slices, so a closing session or a shutdown is noticed.
-              yield* Effect.sleep(Duration.millis(Math.min(wait, 100)))
-              continue
-            }
-            let sequence = 0
-            sequence = session.submit(fields, (result) => onAnswer(job, part, fields, sequence, result))
-            // 0: no room after all (the socket asked us to wait for drain): wait and try again.
-            if (sequence === 0) continue
-            stats.submits += 1
-            return true
+            const outcome = trySubmit(job, part, fields, finishing)
+            if (outcome === "sent") return true
+            if (outcome === "gone") return false
+            if (outcome < 0) yield* waitForCapacity
+            // In slices, so a closing session or a shutdown is noticed.
+            else yield* Effect.sleep(Duration.millis(Math.min(outcome, 100)))
           }
         })
 
-      /** Sends every part of one claimed message; part answers arrive through the callbacks. */
-      const sendMessage = (job: SubmitJob, delivery: Delivery, attempts: number) =>
-        Effect.gen(function* () {
-          const sender = senderOf(job.sender)
-          reference = (reference + 1) & 0xff
-          const encoded = encodeForSmpp(job.body, { maxParts: job.maxParts, reference })
-          if (!sender || Either.isLeft(encoded)) {
-            const reason = sender
-              ? encoded._tag === "Left"
-                ? encoded.left.message
-                : ""
-              : `invalid sender ID ${job.sender}`
-            unsettled += 1
-            pushSettled({
-              delivery,
-              job,
-              fate: { _tag: "Ack" },
-              settlement: { _tag: "Failed", messageId: job.messageId, smppStatus: null, reason }
-            })
-            return
-          }
-          const { parts, dataCoding } = encoded.right
-          unsettled += 1
-          inflight.add(job, delivery, parts.length, attempts)
-          const validity = formatRelative(Math.min(job.validitySeconds, MAX_RELATIVE_SECONDS))
-          for (const part of parts) {
-            const fields: SubmitFields = {
-              source_addr: sender.value,
-              source_addr_ton: sender.ton,
-              source_addr_npi: sender.npi,
-              destination_addr: job.recipient.slice(1),
-              dest_addr_ton: 1,
-              dest_addr_npi: 1,
-              esm_class: part.esmClass,
-              data_coding: dataCoding,
-              short_message: part.shortMessage,
-              registered_delivery: 1,
-              validity_period: validity
-            }
-            if (yield* submitPart(job, part.seq, fields, part.seq > 1)) continue
-            if (part.seq === 1) {
-              // Nothing of it went: back to the queue, as if never taken.
-              pushSettled(
-                inflight.abandon(
-                  job.messageId,
-                  stopping ? "bind stopping before the submit" : "session closed before the submit"
-                )
+      /** A part that could not go at all: the message goes back to the queue, or its part is lost. */
+      const partNotSent = (job: SubmitJob, seq: number) =>
+        pushSettled(
+          seq === 1
+            ? // Nothing of it went: back to the queue, as if never taken.
+              inflight.abandon(
+                job.messageId,
+                stopping ? "bind stopping before the submit" : "session closed before the submit"
               )
-              return
-            }
-            pushSettled(inflight.onPart(job.messageId, part.seq, CONNECTION_LOST, Date.now()))
-          }
+            : inflight.onPart(job.messageId, seq, CONNECTION_LOST, Date.now())
+        )
+
+      /**
+       * Sends every part of one claimed message; part answers arrive through the callbacks. Parts go at
+       * once while the window and the TPS limiter allow (no effect per message on the hot path); what
+       * has to wait is returned as an effect that sends the rest.
+       */
+      const sendMessage = (
+        job: SubmitJob,
+        delivery: Delivery,
+        attempts: number
+      ): Effect.Effect<void> | undefined => {
+        const sender = senderOf(job.sender)
+        reference = (reference + 1) & 0xff
+        const encoded = encodeForSmpp(job.body, { maxParts: job.maxParts, reference })
+        if (!sender || Either.isLeft(encoded)) {
+          const reason = sender
+            ? encoded._tag === "Left"
+              ? encoded.left.message
+              : ""
+            : `invalid sender ID ${job.sender}`
+          unsettled += 1
+          pushSettled({
+            delivery,
+            job,
+            fate: { _tag: "Ack" },
+            settlement: { _tag: "Failed", messageId: job.messageId, smppStatus: null, reason }
+          })
+          return undefined
+        }
+        const { parts, dataCoding } = encoded.right
+        unsettled += 1
+        inflight.add(job, delivery, parts.length, attempts)
+        const validity = formatRelative(Math.min(job.validitySeconds, MAX_RELATIVE_SECONDS))
+        const fieldsOf = (part: (typeof parts)[number]): SubmitFields => ({
+          source_addr: sender.value,
+          source_addr_ton: sender.ton,
+          source_addr_npi: sender.npi,
+          destination_addr: job.recipient.slice(1),
+          dest_addr_ton: 1,
+          dest_addr_npi: 1,
+          esm_class: part.esmClass,
+          data_coding: dataCoding,
+          short_message: part.shortMessage,
+          registered_delivery: 1,
+          validity_period: validity
         })
+        for (let i = 0; i < parts.length; i++) {
+          const part = parts[i]!
+          const fields = fieldsOf(part)
+          const outcome = trySubmit(job, part.seq, fields, part.seq > 1)
+          if (outcome === "sent") continue
+          if (outcome === "gone") {
+            partNotSent(job, part.seq)
+            if (part.seq === 1) return undefined
+            continue
+          }
+          return Effect.gen(function* () {
+            for (let j = i; j < parts.length; j++) {
+              const rest = parts[j]!
+              if (yield* submitPart(job, rest.seq, j === i ? fields : fieldsOf(rest), rest.seq > 1)) continue
+              partNotSent(job, rest.seq)
+              if (rest.seq === 1) return
+            }
+          })
+        }
+        return undefined
+      }
 
       /** Throttled parts whose delay is over go first, before anything new is pulled. */
       const sendDueResends = Effect.gen(function* () {
@@ -596,7 +629,7 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
         Effect.gen(function* () {
           if (!sending()) {
             // Pulled while the session was ending: untouched, straight back to the queue.
-            yield* Effect.forEach(deliveries, (d) => d.nak(), { discard: true })
+            for (const d of deliveries) d.nakNow()
             return
           }
           const jobs: Array<{ job: SubmitJob; delivery: Delivery }> = []
@@ -614,8 +647,11 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
           for (const { job, delivery } of jobs) {
             const attempts = claimed.get(job.messageId)
             // Not QUEUED any more: sent before (a redelivery) or settled elsewhere. Never send twice.
-            if (attempts === undefined) yield* delivery.ack
-            else yield* sendMessage(job, delivery, attempts)
+            if (attempts === undefined) delivery.ackNow()
+            else {
+              const rest = sendMessage(job, delivery, attempts)
+              if (rest !== undefined) yield* rest
+            }
           }
         }).pipe(Effect.uninterruptible)
 
@@ -705,30 +741,29 @@ const settleBatch = (
         )
     }
     const republish = new Map<string, Array<Outgoing>>()
-    yield* Effect.forEach(
-      batch,
-      (m) => {
-        const fate = m.fate
-        switch (fate._tag) {
-          case "Ack":
-            return m.delivery.ack
-          case "Retry":
-            return requeued.has(m.job.messageId as MessageId) ? m.delivery.nak(fate.delayMs) : m.delivery.ack
-          case "None":
-            return Effect.void
-          case "Republish": {
-            if (requeued.has(m.job.messageId as MessageId)) {
-              const job = new SubmitJob({ ...m.job, attempt: fate.attempt }, true)
-              const list = republish.get(job.routeId) ?? []
-              list.push({ msgId: submitMsgId(job), data: encodeSubmitJob(job) })
-              republish.set(job.routeId, list)
-            }
-            return Effect.void
+    for (const m of batch) {
+      const fate = m.fate
+      switch (fate._tag) {
+        case "Ack":
+          m.delivery.ackNow()
+          break
+        case "Retry":
+          if (requeued.has(m.job.messageId as MessageId)) m.delivery.nakNow(fate.delayMs)
+          else m.delivery.ackNow()
+          break
+        case "None":
+          break
+        case "Republish": {
+          if (requeued.has(m.job.messageId as MessageId)) {
+            const job = new SubmitJob({ ...m.job, attempt: fate.attempt }, true)
+            const list = republish.get(job.routeId) ?? []
+            list.push({ msgId: submitMsgId(job), data: encodeSubmitJob(job) })
+            republish.set(job.routeId, list)
           }
+          break
         }
-      },
-      { discard: true }
-    )
+      }
+    }
     yield* Effect.forEach(
       republish,
       ([routeId, jobs]) =>

@@ -34,6 +34,9 @@ export interface Delivery {
   working(): Effect.Effect<void>
   /** Never deliver again (and, on a work queue, remove it). */
   term(): Effect.Effect<void>
+  /** `ack` and `nak` done at once, for loops that settle a whole batch inside one effect. */
+  ackNow(): void
+  nakNow(delayMs?: number): void
 }
 
 export interface QueueDepth {

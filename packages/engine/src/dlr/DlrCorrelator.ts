@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { decodeReceiptEvent, FINAL_STATUSES, type MessageId, type ReceiptEvent } from "@volley/core"
-import { Chunk, type Duration, Effect, Either, Layer, type Schedule, Stream } from "effect"
+import { Chunk, Effect, Either, Layer, type Schedule, Stream } from "effect"
 import { Bus, type Delivery } from "../bus/Bus.js"
 import { publishStatusChanges } from "../bus/statusEvents.js"
 import { RoutingCatalog } from "../catalog/RoutingCatalog.js"
@@ -10,10 +10,12 @@ import { defaultRestartSchedule, supervise } from "../recovery/supervise.js"
 import { receiptIdReadings } from "./receiptIds.js"
 
 export interface DlrCorrelatorOptions {
-  /** Receipts per batch: one cache lookup, one query and one transaction each (default 1,000). */
+  /**
+   * Receipts per batch at most: one cache lookup, one query and one transaction each (default 1,000). A
+   * batch is what one pull brought: while a batch is applied the next receipts gather on the bus, so
+   * batches grow with the load without a timer.
+   */
   readonly batchSize?: number | undefined
-  /** How long a batch waits to fill up (default 10 ms). */
-  readonly batchWindow?: Duration.DurationInput | undefined
   /** Unsettled receipts held at once, including those waiting to be redelivered (default 5,000). */
   readonly maxInFlight?: number | undefined
   /**
@@ -217,10 +219,8 @@ export const makeDlrCorrelator = (options: DlrCorrelatorOptions = {}) =>
         )
         if (done.length > 0) yield* store.deleteMany(done).pipe(Effect.catchAll(() => Effect.void))
 
-        yield* Effect.forEach(settled, (d) => d.ack, { discard: true })
-        yield* Effect.forEach(waiting, (r) => r.delivery.nak(delayFor(r.delivery.redelivered)), {
-          discard: true
-        })
+        for (const d of settled) d.ackNow()
+        for (const r of waiting) r.delivery.nakNow(delayFor(r.delivery.redelivered))
       })
 
     /** A failed batch (Postgres away) comes back later as a whole; nothing in it was acked. */
@@ -229,7 +229,9 @@ export const makeDlrCorrelator = (options: DlrCorrelatorOptions = {}) =>
         Effect.catchAllCause((cause) =>
           Effect.logError(`receipt batch of ${deliveries.length} failed; redelivering`, cause).pipe(
             Effect.zipRight(
-              Effect.forEach(deliveries, (d) => d.nak(delayFor(d.redelivered)), { discard: true })
+              Effect.sync(() => {
+                for (const d of deliveries) d.nakNow(delayFor(d.redelivered))
+              })
             )
           )
         ),
@@ -239,7 +241,7 @@ export const makeDlrCorrelator = (options: DlrCorrelatorOptions = {}) =>
     return bus
       .consumeReceipts({ batch: batchSize, maxInFlight: Math.max(batchSize, options.maxInFlight ?? 5_000) })
       .pipe(
-        Stream.groupedWithin(batchSize, options.batchWindow ?? "10 millis"),
+        Stream.chunks,
         Stream.mapEffect((chunk) => correlateOrRetry(Chunk.toReadonlyArray(chunk))),
         Stream.runDrain
       )

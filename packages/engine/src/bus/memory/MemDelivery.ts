@@ -35,21 +35,26 @@ export class MemDelivery implements Delivery {
   }
 
   get ack(): Effect.Effect<void> {
-    return Effect.sync(() => {
-      if (this.claim()) {
-        this.consumer.ack(this.seq)
-        this.onSettle?.()
-      }
-    })
+    return Effect.sync(() => this.ackNow())
   }
 
   nak(delayMs?: number): Effect.Effect<void> {
-    return Effect.sync(() => {
-      if (this.claim()) {
-        this.consumer.nak(this.seq, delayMs ?? 0)
-        this.onSettle?.()
-      }
-    })
+    return Effect.sync(() => this.nakNow(delayMs))
+  }
+
+  ackNow(): void {
+    if (this.claim()) {
+      this.consumer.ack(this.seq)
+      this.onSettle?.()
+    }
+  }
+
+  /** Also gives back at once a message taken by a pull that nobody waits for any more. */
+  nakNow(delayMs?: number): void {
+    if (this.claim()) {
+      this.consumer.nak(this.seq, delayMs ?? 0)
+      this.onSettle?.()
+    }
   }
 
   working(): Effect.Effect<void> {
@@ -65,14 +70,6 @@ export class MemDelivery implements Delivery {
         this.onSettle?.()
       }
     })
-  }
-
-  /** Gives the message back right away (taken by a pull that nobody waits for any more). */
-  nakNow(): void {
-    if (this.claim()) {
-      this.consumer.nak(this.seq, 0)
-      this.onSettle?.()
-    }
   }
 
   private claim(): boolean {

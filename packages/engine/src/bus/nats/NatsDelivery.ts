@@ -43,12 +43,18 @@ export class NatsDelivery implements Delivery {
   }
 
   nak(delayMs?: number): Effect.Effect<void> {
-    return Effect.sync(() =>
-      this.settle(
-        delayMs !== undefined && delayMs > 0
-          ? encoder.encode(`-NAK {"delay":${Math.round(delayMs * 1_000_000)}}`)
-          : NAK
-      )
+    return Effect.sync(() => this.nakNow(delayMs))
+  }
+
+  ackNow(): void {
+    this.settle(ACK)
+  }
+
+  nakNow(delayMs?: number): void {
+    this.settle(
+      delayMs !== undefined && delayMs > 0
+        ? encoder.encode(`-NAK {"delay":${Math.round(delayMs * 1_000_000)}}`)
+        : NAK
     )
   }
 
@@ -60,11 +66,6 @@ export class NatsDelivery implements Delivery {
 
   term(): Effect.Effect<void> {
     return Effect.sync(() => this.settle(TERM))
-  }
-
-  /** Gives the message back right away (used for messages that reached no caller). */
-  nakNow(): void {
-    this.settle(NAK)
   }
 
   private settle(body: Uint8Array): void {
