@@ -311,6 +311,20 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
       let stopping = false
       const sending = () => !stopping && client?.state === "bound"
 
+      // The pump waits for claimed messages, the feeder for room in the window.
+      let readyWaiter: (() => void) | undefined
+      let feederWaiter: (() => void) | undefined
+      const wakePump = () => {
+        const waiter = readyWaiter
+        readyWaiter = undefined
+        waiter?.()
+      }
+      const wakeFeeder = () => {
+        const waiter = feederWaiter
+        feederWaiter = undefined
+        waiter?.()
+      }
+
       expose.view({
         smppInFlight: () => client?.inFlight ?? 0,
         unsettled: () => unsettled,
@@ -340,7 +354,10 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
       // whatever is left is settled before the scope ends.
       const done = (message: SettledMessage) => {
         if (message.fate._tag === "None" || message.fate._tag === "Republish") lateQueued -= 1
-        else unsettled -= 1
+        else {
+          unsettled -= 1
+          wakeFeeder()
+        }
       }
       const settler = yield* Effect.forkScoped(
         settleLoop(config, settled, transitions, correlations, bus, done)
@@ -384,7 +401,6 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
         capacityWaiter = undefined
         waiter?.()
       }
-
       const intake = yield* ReceiptIntake.make({
         bindId: bind.id as BindId,
         operatorId: bind.operatorId as OperatorId
@@ -416,8 +432,10 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
           },
           onClose: (reason) => {
             Deferred.unsafeDone(closed, Effect.succeed(reason))
-            // A pump waiting for window room must wake up and see the session is gone.
+            // A pump or feeder waiting must wake up and see the session is gone.
             wakeCapacityWaiter()
+            wakePump()
+            wakeFeeder()
           }
         }
       }).pipe(
@@ -469,6 +487,7 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
             if (resent !== undefined) {
               const delay = Math.min(1_000, tuning.resendDelayMs * 2 ** (resent - 1))
               resends.push({ job, part, fields, status: result.commandStatus, notBefore: Date.now() + delay })
+              wakePump()
               return
             }
           }
@@ -609,23 +628,33 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
         }
       })
 
-      /** Pull → decode → claim → send, never holding more than the window allows. */
-      const pumpRoute = (routeId: string) =>
-        Effect.gen(function* () {
-          if (!sending()) return
-          if (!session.hasCapacity()) yield* waitForCapacity
-          const room = Math.min(bind.windowSize, maxUnsettled - unsettled)
-          if (room <= 0 || !sending()) return yield* Effect.sleep("2 millis")
-          const deliveries = yield* bus.pullSubmits(routeId, room, resends.length > 0 ? 50 : 500)
-          if (deliveries.length === 0) return
-          yield* sendBatch(deliveries)
-        })
+      /**
+       * Claimed messages waiting for the pump. The feeder pulls and claims the next batch while the pump
+       * sends the current one, so the claim's round trip to Postgres overlaps the wire instead of
+       * stalling it. Claimed-but-unsent stays within one window (the ambiguity bound of DESIGN §7).
+       */
+      const ready: Array<{
+        readonly job: SubmitJob
+        readonly delivery: Delivery
+        readonly attempts: number
+      }> = []
+      let claimedUnsent = 0
+      const feederRoom = () =>
+        Math.min(bind.windowSize - claimedUnsent, maxUnsettled - unsettled - claimedUnsent)
+      const waitForRoom = Effect.async<void>((resume) => {
+        if (feederRoom() > 0 || !sending()) return resume(Effect.void)
+        feederWaiter = () => resume(Effect.void)
+      })
+      const waitForReady = Effect.async<void>((resume) => {
+        if (ready.length > 0 || !sending()) return resume(Effect.void)
+        readyWaiter = () => resume(Effect.void)
+      })
 
       /**
-       * Uninterruptible from claim to hand-over: a shutdown lets the batch reach the wire (or go back to
-       * QUEUED if the session is gone), so no claimed message is left SUBMITTING without being sent.
+       * Decode → claim → hand to the pump, uninterruptible from the claim on: a claimed message always
+       * reaches `ready`, where the pump sends it or, once the session is gone, puts it back in the queue.
        */
-      const sendBatch = (deliveries: ReadonlyArray<Delivery>) =>
+      const claimBatch = (deliveries: ReadonlyArray<Delivery>) =>
         Effect.gen(function* () {
           if (!sending()) {
             // Pulled while the session was ending: untouched, straight back to the queue.
@@ -649,33 +678,87 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
             // Not QUEUED any more: sent before (a redelivery) or settled elsewhere. Never send twice.
             if (attempts === undefined) delivery.ackNow()
             else {
-              const rest = sendMessage(job, delivery, attempts)
-              if (rest !== undefined) yield* rest
+              ready.push({ job, delivery, attempts })
+              claimedUnsent += 1
             }
           }
+          wakePump()
         }).pipe(Effect.uninterruptible)
 
+      /** Pulls what the window leaves room for from each route in turn. */
+      const feeder = Effect.gen(function* () {
+        for (;;) {
+          // The session is ending: the scope interrupts this fiber in a moment.
+          if (!sending()) return yield* Effect.never
+          let pulled = 0
+          for (const routeId of config.routes) {
+            const room = feederRoom()
+            if (room <= 0) break
+            const deliveries = yield* bus.pullSubmits(routeId, room, config.routes.length > 1 ? 50 : 500)
+            pulled += deliveries.length
+            if (deliveries.length > 0) yield* claimBatch(deliveries)
+          }
+          if (feederRoom() <= 0) yield* waitForRoom
+          else if (pulled === 0 && config.routes.length > 1) yield* Effect.sleep("5 millis")
+        }
+      })
+
+      /**
+       * Sends what the feeder claimed. Uninterruptible per batch: a shutdown lets it reach the wire (or
+       * go back to QUEUED if the session is gone), so no claimed message is left SUBMITTING unsent.
+       */
+      const sendReady = Effect.gen(function* () {
+        const batch = ready.splice(0)
+        for (const { job, delivery, attempts } of batch) {
+          const rest = sendMessage(job, delivery, attempts)
+          claimedUnsent -= 1
+          wakeFeeder()
+          if (rest !== undefined) yield* rest
+        }
+      }).pipe(Effect.uninterruptible)
+
       const pump = Effect.gen(function* () {
-        // The session is ending: the scope interrupts this fiber in a moment.
-        if (!sending()) return yield* Effect.never
-        if (resends.length > 0) yield* sendDueResends
-        yield* Effect.forEach(config.routes, pumpRoute, { discard: true })
-      }).pipe(
-        Effect.forever,
-        Effect.catchAllCause((cause) =>
-          Effect.logError("submit pump failed", cause).pipe(Effect.zipRight(Effect.failCause(cause)))
+        for (;;) {
+          // The session is ending: the scope interrupts this fiber in a moment.
+          if (!sending()) return yield* Effect.never
+          if (resends.length > 0) yield* sendDueResends
+          if (ready.length > 0) yield* sendReady
+          else if (resends.length > 0) yield* Effect.sleep("5 millis")
+          else yield* waitForReady
+        }
+      })
+      const onPumpFailure = <A, E, R>(name: string, fiber: Effect.Effect<A, E, R>) =>
+        fiber.pipe(
+          Effect.catchAllCause((cause) =>
+            Effect.logError(`${name} failed`, cause).pipe(Effect.zipRight(Effect.failCause(cause)))
+          )
         )
+      const pumpFiber = yield* Effect.forkScoped(onPumpFailure("submit pump", pump))
+      const feederFiber = yield* Effect.forkScoped(onPumpFailure("submit feeder", feeder))
+      // Claimed messages the pump never took go back to the queue, before the unbind drains the rest.
+      yield* Effect.addFinalizer(() =>
+        Effect.gen(function* () {
+          yield* Fiber.interrupt(feederFiber)
+          yield* Fiber.interrupt(pumpFiber)
+          yield* sendReady
+        })
       )
-      const pumpFiber = yield* Effect.forkScoped(pump)
-      // Runs first on close: the pump stops taking new work before it is interrupted and the unbind drains.
+      // Runs first on close: nothing new goes out, and whoever waits wakes up to see it.
       yield* Effect.addFinalizer(() =>
         Effect.sync(() => {
           stopping = true
           wakeCapacityWaiter()
+          wakePump()
+          wakeFeeder()
         })
       )
       const reason = yield* Deferred.await(closed).pipe(
-        Effect.raceFirst(Fiber.join(pumpFiber).pipe(Effect.as<CloseReason>({ _tag: "LocalClose" })))
+        Effect.raceFirst(
+          Fiber.join(pumpFiber).pipe(
+            Effect.raceFirst(Fiber.join(feederFiber)),
+            Effect.as<CloseReason>({ _tag: "LocalClose" })
+          )
+        )
       )
       return yield* new SessionEnded({ message: describeClose(reason) })
     })
