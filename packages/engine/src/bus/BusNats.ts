@@ -1,12 +1,15 @@
 import { jetstreamManager } from "@nats-io/jetstream"
 import { Effect, Layer, Stream } from "effect"
-import { Bus, type BusShape, type RouteOptions } from "./Bus.js"
+import { Bus, type BusShape, type Outgoing, type RouteOptions } from "./Bus.js"
 import { consumeWithCredits } from "./consume.js"
 import { BusError } from "./errors.js"
+import { BundleReader } from "./nats/BundleReader.js"
+import { bundleItems, bundleMsgId, encodeBundle } from "./nats/bundle.js"
 import { logConnectionStatus, natsConnection } from "./nats/connection.js"
 import { apiError, type ConsumerSpec, ensureConsumer, ensureStreams } from "./nats/provision.js"
 import { PublishAcks } from "./nats/publish.js"
 import { Puller, type PullTarget } from "./nats/pull.js"
+import { Republisher } from "./nats/Republisher.js"
 import { type BusOptions, resolveSettings } from "./settings.js"
 import { keyOfSubject, makeNames, validatePrefix, validateSubscriber } from "./subjects.js"
 import { TelemetryHub } from "./TelemetryHub.js"
@@ -28,8 +31,29 @@ const make = (options: BusNatsOptions) =>
 
     const acks = new PublishAcks(nc, settings.publishTimeoutMs)
     const puller = new Puller(nc, keyOfSubject)
+    const republisher = new Republisher(acks, settings.bundleMaxItems, settings.bundleMaxBytes, (error) =>
+      Effect.runSync(
+        Effect.logWarning("a nak'ed bundle item was not published again; its bundle comes back", error)
+      )
+    )
     // released before the connection drains (finalizers run in reverse): waiting pulls fail as Closed
-    yield* Effect.addFinalizer(() => Effect.sync(() => puller.close()))
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        puller.close()
+        republisher.close()
+      })
+    )
+
+    /** Receipts travel in bundles: one persisted publish and one delivery per batch, not per receipt. */
+    const publishBundled = (subject: string, batch: ReadonlyArray<Outgoing>) =>
+      acks.publish(
+        subject,
+        bundleItems(
+          batch.map((m) => ({ msgId: m.msgId, data: m.data, hops: 0 })),
+          settings.bundleMaxItems,
+          settings.bundleMaxBytes
+        ).map((items) => ({ msgId: bundleMsgId(items), data: encodeBundle(items), weight: items.length }))
+      )
 
     const hub = new TelemetryHub()
     // subscribed for the layer's lifetime so a new reader starts with every bind's latest sample
@@ -75,7 +99,7 @@ const make = (options: BusNatsOptions) =>
 
     const bus: BusShape = {
       publishSubmits: (routeId, batch) => acks.publish(names.subject("submit", routeId), batch),
-      publishReceipts: (bindId, batch) => acks.publish(names.subject("dlr", bindId), batch),
+      publishReceipts: (bindId, batch) => publishBundled(names.subject("dlr", bindId), batch),
       publishStatus: (accountId, batch) => acks.publish(names.subject("status", accountId), batch),
 
       ensureRoute: (routeId, o) => consumer(routeSpec(routeId, o), true),
@@ -98,14 +122,19 @@ const make = (options: BusNatsOptions) =>
       },
 
       consumeReceipts: (o) =>
-        consumeWithCredits(
-          pullFrom(receiptsSpec, {
+        Stream.suspend(() => {
+          const pull = pullFrom(receiptsSpec, {
             stream: receiptsSpec.stream,
             consumer: receiptsSpec.name,
             key: undefined
-          }),
-          o
-        ),
+          })
+          const reader = new BundleReader(
+            (bundles, expiresMs) => pull(bundles, expiresMs, undefined),
+            settings.bundleMaxItems,
+            republisher
+          )
+          return consumeWithCredits((max, expiresMs, onSettle) => reader.take(max, expiresMs, onSettle), o)
+        }),
       consumeStatus: (subscriber, o) =>
         Stream.unwrap(
           validateSubscriber(subscriber).pipe(

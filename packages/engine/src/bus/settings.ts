@@ -17,6 +17,9 @@ export interface BusSettings {
   readonly statusMaxAgeMs: number
   /** How long a publish batch waits for all its acks. */
   readonly publishTimeoutMs: number
+  /** Items per bundle at most, and about this many bytes (NATS' default max payload is 1 MiB). */
+  readonly bundleMaxItems: number
+  readonly bundleMaxBytes: number
 }
 
 export const defaultBusSettings: BusSettings = {
@@ -26,7 +29,9 @@ export const defaultBusSettings: BusSettings = {
   duplicateWindowMs: 120_000,
   maxMessages: 1_000_000,
   statusMaxAgeMs: 24 * 3_600_000,
-  publishTimeoutMs: 10_000
+  publishTimeoutMs: 10_000,
+  bundleMaxItems: 200,
+  bundleMaxBytes: 256 * 1024
 }
 
 export type BusOptions = Partial<{ readonly [K in keyof BusSettings]: BusSettings[K] | undefined }>

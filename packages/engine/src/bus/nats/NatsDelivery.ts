@@ -27,6 +27,10 @@ export class NatsDelivery implements Delivery {
     return this.msg.data
   }
 
+  get subject(): string {
+    return this.msg.subject
+  }
+
   get msgId(): string {
     return this.msg.headers?.get("Nats-Msg-Id") ?? ""
   }
