@@ -1,9 +1,23 @@
 import { HttpApi, OpenApi } from "@effect/platform"
+import { AccountApi, AccountsAdminApi } from "./accounts/AccountsApi.js"
+import { BlacklistApi } from "./blacklist/BlacklistApi.js"
 import { HealthApi } from "./health/HealthApi.js"
+import { KeysAdminApi, KeysApi } from "./keys/KeysApi.js"
+import { SenderIdsAdminApi, SenderIdsApi } from "./senderids/SenderIdsApi.js"
 
-/** The HTTP contract: pure data, shared by the server, its OpenAPI document and typed clients. */
+/**
+ * The HTTP contract: pure data, shared by the server, its OpenAPI document and typed clients. Sender
+ * endpoints live under `/v1` (API key), operator endpoints under `/v1/admin` (admin token).
+ */
 export class VolleyApi extends HttpApi.make("volley")
   .add(HealthApi)
+  .add(AccountApi)
+  .add(KeysApi)
+  .add(SenderIdsApi)
+  .add(BlacklistApi)
+  .add(AccountsAdminApi)
+  .add(KeysAdminApi)
+  .add(SenderIdsAdminApi)
   .annotate(OpenApi.Title, "Volley SMS API")
   .annotate(OpenApi.Version, "0.1.0")
   .annotate(

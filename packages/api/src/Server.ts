@@ -10,9 +10,34 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { VolleyConfig } from "@volley/engine/config/VolleyConfig"
 import { Effect, Layer } from "effect"
 import { VolleyApi } from "./Api.js"
+import { AccountLive, AccountsAdminLive } from "./accounts/AccountsHttp.js"
+import { AdminToken } from "./auth/AdminToken.js"
+import { OperatorAuthLive } from "./auth/OperatorAuthHttp.js"
+import { SenderAuthLive } from "./auth/SenderAuthHttp.js"
+import { BlacklistLive } from "./blacklist/BlacklistHttp.js"
 import { HealthLive } from "./health/HealthHttp.js"
+import { MalformedBodyLive } from "./http/MalformedBody.js"
+import { KeysAdminLive, KeysLive } from "./keys/KeysHttp.js"
+import { SenderIdsAdminLive, SenderIdsLive } from "./senderids/SenderIdsHttp.js"
 
-const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(Layer.provide(HealthLive))
+/**
+ * Every group's handlers and both authentications. Needs the repositories, the rate limiter and the
+ * admin token: the platform provides them from configuration, tests from their own services.
+ */
+export const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(
+  Layer.provide([
+    HealthLive,
+    AccountLive,
+    AccountsAdminLive,
+    KeysLive,
+    KeysAdminLive,
+    SenderIdsLive,
+    SenderIdsAdminLive,
+    BlacklistLive,
+    MalformedBodyLive
+  ]),
+  Layer.provide([SenderAuthLive, OperatorAuthLive])
+)
 
 /** `/` says what this is and where to go next. */
 const Root = HttpApiBuilder.Router.use((router) =>
@@ -40,6 +65,7 @@ export const HttpServerLive = Layer.unwrapEffect(
   Effect.map(VolleyConfig, (config) =>
     HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
       Layer.provide(HttpRoutes),
+      Layer.provide(AdminToken.fromConfig),
       HttpServer.withLogAddress,
       Layer.provide(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
     )

@@ -103,4 +103,32 @@ layer(Repos)("accounts and the ledger", (it) => {
       expect(sum?.total).toBe(0)
     })
   )
+
+  it.effect("test mode can be entered again, keeping or replacing the daily cap", () =>
+    Effect.gen(function* () {
+      const accounts = yield* AccountsRepo
+      const account = yield* accounts.create({ name: "Capped", testDailyCap: 7 })
+      expect(account.testDailyCap).toBe(7)
+      yield* accounts.activate(account.id)
+      const kept = yield* accounts.enterTestMode(account.id)
+      expect(kept).toMatchObject({ mode: "test", testDailyCap: 7 })
+      expect(kept.activatedAt).toBeInstanceOf(Date)
+      expect((yield* accounts.enterTestMode(account.id, 3)).testDailyCap).toBe(3)
+      const ghost = "0190a0a0-0000-7000-8000-000000000000" as AccountId
+      expect((yield* accounts.enterTestMode(ghost).pipe(Effect.flip))._tag).toBe("AccountNotFound")
+    })
+  )
+
+  it.effect("accounts page in creation order", () =>
+    Effect.gen(function* () {
+      const accounts = yield* AccountsRepo
+      const a = yield* accounts.create({ name: "Page A" })
+      const b = yield* accounts.create({ name: "Page B" })
+      const all = yield* accounts.list({ limit: 1_000 })
+      const ids = all.map((x) => x.id)
+      expect(ids.indexOf(a.id)).toBeLessThan(ids.indexOf(b.id))
+      const after = yield* accounts.list({ after: a.id, limit: 1 })
+      expect(after.map((x) => x.id)).toEqual([b.id])
+    })
+  )
 })

@@ -122,4 +122,16 @@ layer(Repos)("sender ID approval", (it) => {
       expect(noAccount).toMatchObject({ _tag: "AccountNotFound", accountId: ghostAccount })
     })
   )
+
+  it.effect("a request is read back only by its own account", () =>
+    Effect.gen(function* () {
+      const senders = yield* SenderIdsRepo
+      const owner = yield* newAccount("Owner")
+      const other = yield* newAccount("Other")
+      const request = yield* senders.request(owner.id, "OwnerName")
+      expect((yield* senders.get(owner.id, request.id)).value).toBe("OwnerName")
+      const hidden = yield* senders.get(other.id, request.id).pipe(Effect.flip)
+      expect(hidden).toMatchObject({ _tag: "SenderIdRequestNotFound", id: request.id })
+    })
+  )
 })

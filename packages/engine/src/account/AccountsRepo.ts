@@ -9,6 +9,14 @@ export interface NewAccount {
   readonly bonusMinor?: number | undefined
   readonly currency?: string | undefined
   readonly timeZone?: string | undefined
+  /** Messages a test-mode account may send per day; the column's default when unset. */
+  readonly testDailyCap?: number | undefined
+}
+
+export interface AccountsPage {
+  /** The last id of the previous page; the first page without it. */
+  readonly after?: AccountId | undefined
+  readonly limit?: number | undefined
 }
 
 const columns = `id, name, mode, balance_minor, currency, max_parts, test_daily_cap, time_zone,
@@ -44,6 +52,9 @@ export class AccountsRepo extends Effect.Service<AccountsRepo>()("volley/Account
         INSERT INTO accounts (id, name, mode, currency, time_zone, activated_at)
         VALUES (${id}, ${input.name}, ${input.mode ?? "test"}, ${input.currency ?? "UAH"},
                 ${input.timeZone ?? "Europe/Kyiv"}, ${input.mode === "active" ? sql.literal("now()") : null})`
+        if (input.testDailyCap !== undefined) {
+          yield* sql`UPDATE accounts SET test_daily_cap = ${input.testDailyCap} WHERE id = ${id}`
+        }
         if (input.bonusMinor !== undefined && input.bonusMinor > 0) {
           yield* ledger.credit(id, input.bonusMinor, "bonus", { note: "test-mode bonus" })
         }
@@ -61,12 +72,42 @@ export class AccountsRepo extends Effect.Service<AccountsRepo>()("volley/Account
       return yield* get(id)
     })
 
+    /** Back to test mode (DESIGN.md §6 limits apply again), optionally with a new daily cap. */
+    const enterTestMode = Effect.fn("AccountsRepo.enterTestMode")(function* (
+      id: AccountId,
+      dailyCap?: number | undefined
+    ) {
+      const rows = yield* sql`
+        UPDATE accounts SET mode = 'test', test_daily_cap = coalesce(${dailyCap ?? null}::int4, test_daily_cap)
+        WHERE id = ${id} RETURNING id`.pipe(Effect.orDie)
+      if (rows.length === 0) return yield* new AccountNotFound({ accountId: id })
+      return yield* get(id)
+    })
+
+    const listRows = SqlSchema.findAll({
+      Request: Schema.Struct({ after: Schema.NullOr(Schema.String), limit: Schema.Int }),
+      Result: Account,
+      execute: ({ after, limit }) => sql`
+        SELECT ${sql.literal(columns)} FROM accounts
+        WHERE ${after === null ? sql.literal("true") : sql`id > ${after}`}
+        ORDER BY id LIMIT ${limit}`
+    })
+
+    /** Keyset pages in id order (UUIDv7: creation order). */
+    const list = (page: AccountsPage = {}) =>
+      listRows({
+        after: page.after ?? null,
+        limit: Math.max(1, Math.min(1_000, Math.trunc(page.limit ?? 100)))
+      }).pipe(Effect.orDie, Effect.withSpan("AccountsRepo.list"))
+
     return {
       get: (id: AccountId) => get(id).pipe(Effect.withSpan("AccountsRepo.get")),
       find: (id: AccountId) => findById(id).pipe(Effect.orDie),
       create,
       activate: (id: AccountId) => setMode(id, "active"),
-      setMode
+      setMode,
+      enterTestMode,
+      list
     } as const
   }),
   dependencies: [Ledger.Default]

@@ -70,6 +70,20 @@ export class SenderIdsRepo extends Effect.Service<SenderIdsRepo>()("volley/Sende
         SELECT ${sql.literal(columns)} FROM sender_ids WHERE account_id = ${accountId} ORDER BY created_at, id`
     })
 
+    const findOwn = SqlSchema.findOne({
+      Request: Schema.Struct({ accountId: Schema.String, id: Schema.String }),
+      Result: SenderIdRequest,
+      execute: ({ accountId, id }) => sql`
+        SELECT ${sql.literal(columns)} FROM sender_ids WHERE id = ${id} AND account_id = ${accountId}`
+    })
+
+    /** One of the account's sender IDs; another account's is "not found" (indistinguishable on purpose). */
+    const get = Effect.fn("SenderIdsRepo.get")(function* (accountId: AccountId, id: SenderIdRequestId) {
+      const row = yield* findOwn({ accountId, id }).pipe(Effect.orDie)
+      if (Option.isNone(row)) return yield* new SenderIdRequestNotFound({ id })
+      return row.value
+    })
+
     const pending = SqlSchema.findAll({
       Request: Schema.Void,
       Result: SenderIdRequest,
@@ -128,6 +142,7 @@ export class SenderIdsRepo extends Effect.Service<SenderIdsRepo>()("volley/Sende
 
     return {
       request,
+      get,
       list: (accountId: AccountId) =>
         listByAccount(accountId).pipe(Effect.orDie, Effect.withSpan("SenderIdsRepo.list")),
       /** Every account's requests awaiting a decision, oldest first: the operators' queue. */
