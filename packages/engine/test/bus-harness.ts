@@ -29,6 +29,10 @@ export const natsTestLayer = (prefix: string, options?: BusOptions) =>
     })
   )
 
+/** The NATS bus on `prefix`, leaving its streams for a later layer on the same prefix (a "restart"). */
+export const natsTestLayerKeepingStreams = (prefix: string, options?: BusOptions) =>
+  BusNats.layer({ ...defaults, ...options, url: natsUrl, prefix })
+
 export interface BusImpl {
   readonly name: string
   readonly layer: (options?: BusOptions) => Layer.Layer<Bus, BusError>
@@ -40,7 +44,9 @@ export const busImpls: ReadonlyArray<BusImpl> = [
     name: "in-process",
     layer: (options) => BusInProcess.layerWith({ ...defaults, ...options, prefix: uniquePrefix() })
   },
-  { name: "nats", layer: (options) => natsTestLayer(uniquePrefix(), options) }
+  // One message per bundle: JetStream's own per-message semantics (de-duplication, limits, depth), which
+  // these suites pin down; bundles of many are checked in bus-bundles.test.ts.
+  { name: "nats", layer: (options) => natsTestLayer(uniquePrefix(), { bundleMaxItems: 1, ...options }) }
 ]
 
 const encoder = new TextEncoder()

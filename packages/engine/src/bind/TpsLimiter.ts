@@ -15,6 +15,11 @@ export interface TpsLimiterOptions {
   readonly growthPerSecond?: number | undefined
 }
 
+/** Throttling answers (× minAnswers) that are judged without waiting for the period to end… */
+const STORM_FACTOR = 4
+/** …over at least this long, so a burst's few acceptances do not read as a huge rate. */
+const MIN_JUDGED_MS = 10
+
 /**
  * A bind's submit rate (DESIGN.md §7): a token bucket refilled continuously at the current rate, holding
  * at most one second's worth, never above the configured `cap`.
@@ -96,7 +101,10 @@ export class TpsLimiter {
     else this.windowOk += 1
     const elapsed = now - opened
     const answers = this.windowOk + this.windowThrottled
-    if (elapsed >= this.periodMs && (answers >= this.minAnswers || elapsed >= 1_000)) this.judge(now, elapsed)
+    // A storm of refusals is judged at once: a fast bind would otherwise spend a whole period hammering.
+    const storm = this.windowThrottled >= STORM_FACTOR * this.minAnswers
+    if (storm || (elapsed >= this.periodMs && (answers >= this.minAnswers || elapsed >= 1_000)))
+      this.judge(now, Math.max(elapsed, MIN_JUDGED_MS))
   }
 
   /** The rate the bucket refills at now (submits per second). */

@@ -44,7 +44,11 @@ const make = (options: BusNatsOptions) =>
       })
     )
 
-    /** Receipts travel in bundles: one persisted publish and one delivery per batch, not per receipt. */
+    /**
+     * Submit jobs and receipts travel in bundles: one persisted publish and one delivery per batch, not
+     * per message. De-duplication is per bundle, limits (max messages, max-ack-pending, queue depth) count
+     * bundles; consumers stay idempotent (the claim, the transition guards).
+     */
     const publishBundled = (subject: string, batch: ReadonlyArray<Outgoing>) =>
       acks.publish(
         subject,
@@ -89,6 +93,22 @@ const make = (options: BusNatsOptions) =>
           Effect.tapError(() => Effect.sync(() => known.delete(spec.name)))
         )
 
+    // One reader per route and process: items unpacked for one bind and not taken go to the next pull.
+    const routeReaders = new Map<string, BundleReader>()
+    const routeReader = (routeId: string) => {
+      let reader = routeReaders.get(routeId)
+      if (reader === undefined) {
+        const pull = pullFrom(routeSpec(routeId), routeTarget(routeId))
+        reader = new BundleReader(
+          (bundles, expiresMs) => pull(bundles, expiresMs, undefined),
+          settings.bundleMaxItems,
+          republisher
+        )
+        routeReaders.set(routeId, reader)
+      }
+      return reader
+    }
+
     const receiptsSpec: ConsumerSpec = {
       stream: names.stream("dlr"),
       name: names.receiptsConsumer,
@@ -98,15 +118,17 @@ const make = (options: BusNatsOptions) =>
     }
 
     const bus: BusShape = {
-      publishSubmits: (routeId, batch) => acks.publish(names.subject("submit", routeId), batch),
+      publishSubmits: (routeId, batch) => publishBundled(names.subject("submit", routeId), batch),
       publishReceipts: (bindId, batch) => publishBundled(names.subject("dlr", bindId), batch),
       publishStatus: (accountId, batch) => acks.publish(names.subject("status", accountId), batch),
 
       ensureRoute: (routeId, o) => consumer(routeSpec(routeId, o), true),
-      pullSubmits: (routeId, max, expiresMs) =>
-        pullFrom(routeSpec(routeId), routeTarget(routeId))(max, expiresMs, undefined),
+      pullSubmits: (routeId, max, expiresMs) => routeReader(routeId).take(max, expiresMs, undefined),
       consumeSubmits: (routeId, o) =>
-        consumeWithCredits(pullFrom(routeSpec(routeId), routeTarget(routeId)), o),
+        consumeWithCredits(
+          (max, expiresMs, onSettle) => routeReader(routeId).take(max, expiresMs, onSettle),
+          o
+        ),
       queueDepth: (routeId) => {
         const spec = routeSpec(routeId)
         return consumer(spec, false).pipe(
