@@ -1,6 +1,5 @@
-import type smpp from "smpp"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import type { DeliverRespond, SmppClient } from "../src/smpp/SmppClient.js"
+import type { DeliveredPdu, DeliverRespond, SmppClient } from "../src/smpp/SmppClient.js"
 import type { SmscSimulator } from "../src/smsc-sim/SmscSimulator.js"
 import { bound, deferred, fields, SYSTEM_ID, simulator, submitAll } from "./smpp-client-harness.js"
 
@@ -23,7 +22,7 @@ const connect = async (...args: Parameters<typeof bound>): Promise<SmppClient> =
 }
 
 interface Held {
-  readonly pdu: smpp.PDU
+  readonly pdu: DeliveredPdu
   readonly respond: DeliverRespond
 }
 

@@ -4,9 +4,11 @@ import { Effect, type Scope } from "effect"
 import smpp from "smpp"
 import { encodeMessageResp, encodeSubmitSm, type SubmitFields } from "./encode.js"
 import { BindRefused, ConnectFailed } from "./errors.js"
+import { PduFramer } from "./PduFramer.js"
 import type {
   BindType,
   CloseReason,
+  DeliveredPdu,
   DeliverHandler,
   DeliverRespond,
   LateResp,
@@ -24,8 +26,9 @@ import type {
 import { Expired, type InFlight, Window } from "./Window.js"
 
 /**
- * One SMPP client session: node-smpp frames and decodes the PDUs (we encode the per-message ones, see
- * encode.ts), the session discipline is ours
+ * One SMPP client session: node-smpp encodes and decodes most PDUs; the hot ones are ours (submit_sm in
+ * encode.ts, submit_sm_resp and receipt deliver_sm in PduFramer.ts, which also frames the stream); the
+ * session discipline is ours
  * (DESIGN.md §8) — Nagle off, a window of submit_sm in flight, socket back-pressure, a response timeout
  * for every request (one coarse sweep, not a timer per PDU), our own wrapping sequence numbers,
  * enquire_link both ways, deliver_sm answered only when the owner says so, and any undecodable byte from
@@ -40,7 +43,6 @@ export type * from "./types.js"
 // ---- constants ----
 
 const SUBMIT_SM_RESP = 0x80000004
-const HEADER_LENGTH = 16
 const MAX_SEQUENCE = 0x7fffffff
 const INTERFACE_VERSION_34 = 0x34
 const ESME_RINVCMDID = 0x03
@@ -102,7 +104,7 @@ class PendingDeliver {
   responded = false
   constructor(
     private readonly answer: (pending: PendingDeliver, commandStatus: number) => boolean,
-    readonly pdu: smpp.PDU,
+    readonly pdu: DeliveredPdu,
     readonly deadline: number
   ) {}
   readonly respond: DeliverRespond = (commandStatus = 0) => this.answer(this, commandStatus)
@@ -148,7 +150,7 @@ export class SmppClient {
   readonly closed: Promise<CloseReason>
 
   private readonly socket: Socket
-  private readonly session: smpp.Session
+  private readonly framer: PduFramer
   private readonly table: Window<OnDone>
   private readonly expired: Expired
   private readonly delivers = new Set<PendingDeliver>()
@@ -213,11 +215,17 @@ export class SmppClient {
     socket.on("close", this.onSocketClose)
     socket.on("drain", this.onDrain)
     socket.once("connect", this.onConnect)
-    this.guardCommandLength(socket)
-    // One session per connection, never reused (a wedged node-smpp reader cannot be revived).
-    this.session = new smpp.Session({ socket })
-    this.session.on("error", this.onSessionError)
-    this.session.on("pdu", this.onPdu)
+    this.framer = new PduFramer({
+      onSubmitResp: (sequence, commandStatus, messageId) => {
+        if (this.status !== "closed") this.onSubmitResp(sequence, commandStatus, messageId)
+      },
+      onDeliver: (pdu) => {
+        if (this.status !== "closed") this.onDelivery(pdu)
+      },
+      onPdu: this.onPdu,
+      onMalformed: this.onMalformed
+    })
+    socket.on("data", (chunk: Buffer) => this.framer.push(chunk))
   }
 
   // ---- state for the owner ----
@@ -416,35 +424,14 @@ export class SmppClient {
     this.socket.destroy()
   }
 
-  /**
-   * node-smpp reads a PDU as read(4) then read(command_length - 4) and checks only the upper bound: a
-   * command_length under 16 makes it throw later or, under 4, wedges its reader without a word. Checked
-   * here, where the length is read (a body read is never 4 bytes: the smallest PDU has a 12-byte body).
-   */
-  private guardCommandLength(socket: Socket): void {
-    const read = socket.read.bind(socket)
-    socket.read = (size?: number): unknown => {
-      const chunk: unknown = read(size)
-      if (size === 4 && Buffer.isBuffer(chunk) && chunk.readUInt32BE(0) < HEADER_LENGTH) {
-        const message = `command_length ${chunk.readUInt32BE(0)} is shorter than a PDU header`
-        this.logger.warn(`undecodable PDU from ${this.peer()}: ${message}`)
-        this.destroyWith({ _tag: "MalformedPdu", message })
-        // null: node-smpp sees no PDU and leaves its read loop.
-        return null
-      }
-      return chunk
-    }
-  }
-
   private readonly onSocketError = (error: Error): void => {
     this.destroyWith({ _tag: "SocketError", message: error.message })
   }
 
-  /** node-smpp's decode errors (and the socket errors it re-emits, already handled above). */
-  private readonly onSessionError = (error: Error): void => {
-    if (this.closeReason === undefined)
-      this.logger.warn(`undecodable PDU from ${this.peer()}: ${error.message}`)
-    this.destroyWith({ _tag: "MalformedPdu", message: error.message })
+  /** Bytes that do not frame or decode as SMPP: nothing after them can be trusted. */
+  private readonly onMalformed = (message: string): void => {
+    if (this.closeReason === undefined) this.logger.warn(`undecodable PDU from ${this.peer()}: ${message}`)
+    this.destroyWith({ _tag: "MalformedPdu", message })
   }
 
   /** Everything ends here, once: timers stop, every waiter and in-flight request is settled. */
@@ -549,7 +536,8 @@ export class SmppClient {
   private readonly onPdu = (pdu: smpp.PDU): void => {
     if (this.status === "closed") return
     try {
-      if (pdu.command_id === SUBMIT_SM_RESP) this.onSubmitResp(pdu)
+      if (pdu.command_id === SUBMIT_SM_RESP)
+        this.onSubmitResp(pdu.sequence_number, pdu.command_status, pdu.message_id ?? "")
       else this.onOtherPdu(pdu)
     } catch (error) {
       // Nothing may escape into node-smpp's read loop: it would stay `_busy` and never read again.
@@ -557,13 +545,10 @@ export class SmppClient {
     }
   }
 
-  private onSubmitResp(pdu: smpp.PDU): void {
-    const seq = pdu.sequence_number
-    const status = pdu.command_status
+  private onSubmitResp(seq: number, status: number, id: string): void {
     const resps = this.counters.resps
     if (status === 0) resps.ok++
     else resps[SMPP_STATUSES.get(status)?.class ?? "unknown"]++
-    const id = pdu.message_id
     const resp: SubmitResp = { _tag: "Resp", commandStatus: status, messageId: id === "" ? undefined : id }
     const entry = this.table.take(seq)
     if (entry !== undefined) {
@@ -684,7 +669,7 @@ export class SmppClient {
     this.nextEnquireAt = Date.now() + this.enquireLinkMs
   }
 
-  private onDelivery(pdu: smpp.PDU): void {
+  private onDelivery(pdu: DeliveredPdu): void {
     this.counters.delivers++
     const handler = this.handlers.onDeliver
     const pending = new PendingDeliver(this.answerDeliver, pdu, Date.now() + this.deliverRespTimeoutMs)

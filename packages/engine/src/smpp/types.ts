@@ -50,7 +50,7 @@ export type CloseReason =
  * sent (already answered, timed out, or the connection is gone — the SMSC will redeliver).
  */
 export type DeliverRespond = (commandStatus?: number) => boolean
-export type DeliverHandler = (pdu: smpp.PDU, respond: DeliverRespond) => void
+export type DeliverHandler = (pdu: DeliveredPdu, respond: DeliverRespond) => void
 
 export interface SmppClientHandlers {
   /**
@@ -147,4 +147,30 @@ export interface SmppClientCounters {
   unknownCommands: number
   /** Times socket.write() asked us to wait for `drain`. */
   writeBackpressure: number
+}
+
+/**
+ * A deliver_sm / data_sm as the owner sees it: node-smpp's decoded PDU, or (for delivery receipts, the
+ * hot path) the same fields decoded by our framer with short_message left as raw bytes.
+ */
+export interface DeliveredPdu {
+  readonly command: string
+  readonly command_id: number
+  readonly command_status: number
+  readonly sequence_number: number
+  readonly service_type?: string | undefined
+  readonly source_addr_ton?: number | undefined
+  readonly source_addr_npi?: number | undefined
+  readonly source_addr?: string | undefined
+  readonly dest_addr_ton?: number | undefined
+  readonly dest_addr_npi?: number | undefined
+  readonly destination_addr?: string | undefined
+  readonly esm_class?: number | undefined
+  readonly registered_delivery?: number | undefined
+  readonly data_coding?: number | null | undefined
+  readonly short_message?: smpp.DecodedMessage | undefined
+  readonly message_payload?: smpp.DecodedMessage | undefined
+  readonly receipted_message_id?: string | undefined
+  readonly message_state?: number | undefined
+  readonly network_error_code?: Buffer | undefined
 }
