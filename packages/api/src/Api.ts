@@ -3,6 +3,8 @@ import { AccountApi, AccountsAdminApi } from "./accounts/AccountsApi.js"
 import { BlacklistApi } from "./blacklist/BlacklistApi.js"
 import { HealthApi } from "./health/HealthApi.js"
 import { KeysAdminApi, KeysApi } from "./keys/KeysApi.js"
+import { MessagesApi } from "./messages/MessagesApi.js"
+import { SendApi } from "./messages/SendApi.js"
 import { SenderIdsAdminApi, SenderIdsApi } from "./senderids/SenderIdsApi.js"
 
 /**
@@ -15,6 +17,8 @@ export class VolleyApi extends HttpApi.make("volley")
   .add(KeysApi)
   .add(SenderIdsApi)
   .add(BlacklistApi)
+  .add(SendApi)
+  .add(MessagesApi)
   .add(AccountsAdminApi)
   .add(KeysAdminApi)
   .add(SenderIdsAdminApi)

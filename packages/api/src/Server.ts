@@ -18,11 +18,17 @@ import { BlacklistLive } from "./blacklist/BlacklistHttp.js"
 import { HealthLive } from "./health/HealthHttp.js"
 import { MalformedBodyLive } from "./http/MalformedBody.js"
 import { KeysAdminLive, KeysLive } from "./keys/KeysHttp.js"
+import { Estimator } from "./messages/Estimator.js"
+import { Idempotency } from "./messages/Idempotency.js"
+import { MessagesLive } from "./messages/MessagesHttp.js"
+import { SendLive } from "./messages/SendHttp.js"
+import { Sending } from "./messages/Sending.js"
 import { SenderIdsAdminLive, SenderIdsLive } from "./senderids/SenderIdsHttp.js"
 
 /**
- * Every group's handlers and both authentications. Needs the repositories, the rate limiter and the
- * admin token: the platform provides them from configuration, tests from their own services.
+ * Every group's handlers and both authentications. Needs the repositories, the rate limiter, the admin
+ * token and the engine's send path (SendService, RoutingCatalog, MessagesRepo): the platform provides them
+ * from configuration, tests from their own services.
  */
 export const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(
   Layer.provide([
@@ -34,9 +40,11 @@ export const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(
     SenderIdsLive,
     SenderIdsAdminLive,
     BlacklistLive,
+    SendLive,
+    MessagesLive,
     MalformedBodyLive
   ]),
-  Layer.provide([SenderAuthLive, OperatorAuthLive])
+  Layer.provide([SenderAuthLive, OperatorAuthLive, Sending.Default, Idempotency.Default, Estimator.Default])
 )
 
 /** `/` says what this is and where to go next. */

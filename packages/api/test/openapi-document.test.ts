@@ -28,6 +28,14 @@ layer(ApiTest, { excludeTestServices: true })("OpenAPI document", (it) => {
         expect(operation.security, path).toEqual([{ operatorToken: [] }])
       }
       expect(doc.paths["/v1/admin/accounts/{accountId}/topups"].post.responses["404"]).toBeDefined()
+      const send = doc.paths["/v1/messages"].post
+      expect(Object.keys(send.responses)).toEqual(expect.arrayContaining(["201", "400", "402", "409", "422"]))
+      expect(send.parameters.map((p: { name: string }) => p.name)).toContain("idempotency-key")
+      expect(doc.paths["/v1/messages/batch"].post.responses["402"]).toBeDefined()
+      expect(doc.paths["/v1/messages/estimate"].post.responses["422"]).toBeDefined()
+      expect(doc.paths["/v1/messages/{id}"].get.responses["404"]).toBeDefined()
+      expect(doc.paths["/v1/messages"].get.responses["200"]).toBeDefined()
+      expect(doc.paths["/v1/messages/export.csv"].get.responses["200"].content["text/csv"]).toBeDefined()
       expect(doc.paths["/health"].get.security ?? []).toEqual([])
     })
   )

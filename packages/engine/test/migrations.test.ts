@@ -25,6 +25,8 @@ layer(TestDatabase)("migrations on a fresh schema", (it) => {
           "message_parts",
           "unmatched_receipts",
           "ledger",
+          "idempotency_keys",
+          "test_mode_usage",
           "effect_sql_migrations"
         ])
       )

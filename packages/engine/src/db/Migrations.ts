@@ -3,10 +3,12 @@ import { Migrator } from "@effect/sql"
 import { PgMigrator } from "@effect/sql-pg"
 import { Layer } from "effect"
 import schema from "./migrations/0001_schema.js"
+import sendApi from "./migrations/0002_send_api.js"
 
 /** Every migration, in order. Keys must look like `0001_name`. */
 const record = {
-  "0001_schema": schema
+  "0001_schema": schema,
+  "0002_send_api": sendApi
 }
 
 export const migrationNames = Object.keys(record)

@@ -1,11 +1,13 @@
 import { Layer } from "effect"
 import { AccountsRepo } from "../account/AccountsRepo.js"
 import { Ledger } from "../account/Ledger.js"
+import { TestModeQuota } from "../account/TestModeQuota.js"
 import { ApiKeysRepo } from "../apikey/ApiKeysRepo.js"
 import { BlacklistRepo } from "../blacklist/BlacklistRepo.js"
 import { CatalogRepo } from "../catalog/CatalogRepo.js"
 import { ContactsRepo } from "../contacts/ContactsRepo.js"
 import { GroupsRepo } from "../contacts/GroupsRepo.js"
+import { IdempotencyKeysRepo } from "../idempotency/IdempotencyKeysRepo.js"
 import { SenderIdsRepo } from "../sender/SenderIdsRepo.js"
 
 /** Every storage repository; needs only a `SqlClient` (DatabaseLive, or a test database). */
@@ -17,5 +19,7 @@ export const RepositoriesLive = Layer.mergeAll(
   GroupsRepo.Default,
   ContactsRepo.Default,
   BlacklistRepo.Default,
-  CatalogRepo.Default
+  CatalogRepo.Default,
+  IdempotencyKeysRepo.Default,
+  TestModeQuota.Default
 )

@@ -2,6 +2,7 @@ import { SqlClient, SqlSchema } from "@effect/sql"
 import {
   type AccountId,
   type CampaignId,
+  type DeliveryStatus,
   type E164,
   type Encoding,
   Message,
@@ -35,6 +36,24 @@ const columns = `id, account_id, campaign_id, recipient, sender, body, encoding,
   attempts, validity_seconds, scheduled_at, history, created_at, submitted_at, done_at`
 
 const Inserted = Schema.Struct({ id: Schema.String })
+
+/** What a sender may narrow their message list by; every field optional. */
+export interface MessageFilter {
+  /** Created at or after. */
+  readonly since?: Date | undefined
+  /** Created before. */
+  readonly until?: Date | undefined
+  /** Stored statuses (a public ENROUTE covers SUBMITTING too). */
+  readonly statuses?: ReadonlyArray<DeliveryStatus> | undefined
+  readonly recipient?: E164 | undefined
+  readonly campaignId?: CampaignId | undefined
+}
+
+export interface MessagesPage {
+  /** The last message of the previous page. */
+  readonly after?: MessageId | undefined
+  readonly limit: number
+}
 
 export class MessagesRepo extends Effect.Service<MessagesRepo>()("volley/MessagesRepo", {
   effect: Effect.gen(function* () {
@@ -88,6 +107,35 @@ export class MessagesRepo extends Effect.Service<MessagesRepo>()("volley/Message
       return found.value
     })
 
-    return { insertQueued, get } as const
+    /**
+     * One account's messages, newest first, by keyset on (created_at, id): the cursor is the last message
+     * seen, looked up within the same account, so another account's id yields an empty page.
+     */
+    const list = Effect.fn("MessagesRepo.list")(function* (
+      accountId: AccountId,
+      filter: MessageFilter,
+      page: MessagesPage
+    ) {
+      const where = [sql`account_id = ${accountId}`]
+      if (filter.since !== undefined)
+        where.push(sql`created_at >= ${filter.since.toISOString()}::timestamptz`)
+      if (filter.until !== undefined) where.push(sql`created_at < ${filter.until.toISOString()}::timestamptz`)
+      if (filter.statuses !== undefined) where.push(sql`status = ANY(${filter.statuses}::text[])`)
+      if (filter.recipient !== undefined) where.push(sql`recipient = ${filter.recipient}`)
+      if (filter.campaignId !== undefined) where.push(sql`campaign_id = ${filter.campaignId}`)
+      if (page.after !== undefined) {
+        where.push(sql`(created_at, id) < (
+          SELECT c.created_at, c.id FROM messages c WHERE c.id = ${page.after} AND c.account_id = ${accountId})`)
+      }
+      const rows = yield* sql`
+        SELECT ${sql.literal(columns)} FROM messages WHERE ${sql.and(where)}
+        ORDER BY created_at DESC, id DESC LIMIT ${page.limit}`.pipe(
+        Effect.flatMap(Schema.decodeUnknown(Schema.Array(Message))),
+        Effect.orDie
+      )
+      return rows
+    })
+
+    return { insertQueued, get, list } as const
   })
 }) {}

@@ -1,0 +1,93 @@
+import { type AccountId, analyze, RecipientRefused, type RefusalCode } from "@volley/core"
+import { parsePhoneNumberWithCountry } from "@volley/core/phone/PhoneNumber"
+import { priceOf } from "@volley/core/pricing/Pricing"
+import { resolveRoute } from "@volley/core/routing/Routing"
+import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
+import { BlacklistRepo } from "@volley/engine/blacklist/BlacklistRepo"
+import { RoutingCatalog } from "@volley/engine/catalog/RoutingCatalog"
+import { Effect, Either } from "effect"
+import { Estimate, EstimatedRecipient, type EstimateRequest } from "./SendApi.js"
+
+const refuse = (index: number, recipient: string, code: RefusalCode, message: string) =>
+  new RecipientRefused({ index, recipient, code, message })
+
+/**
+ * What a send of this text would cost, without sending: the same analysis, routing, price table and
+ * blacklist the send path uses (one text, so the parts and encoding are the same for every recipient).
+ */
+export class Estimator extends Effect.Service<Estimator>()("volley/api/Estimator", {
+  effect: Effect.gen(function* () {
+    const accounts = yield* AccountsRepo
+    const blacklist = yield* BlacklistRepo
+    const catalog = yield* RoutingCatalog
+
+    const estimate = Effect.fn("Estimator.estimate")(function* (
+      accountId: AccountId,
+      request: EstimateRequest
+    ) {
+      const account = yield* accounts.get(accountId).pipe(Effect.catchTag("AccountNotFound", Effect.die))
+      const analysed = analyze(request.text, { maxParts: account.maxParts })
+      if (Either.isLeft(analysed)) {
+        // the payload schema refuses an empty text, so only the part limit is left
+        if (analysed.left._tag === "EmptyText") return yield* Effect.die(analysed.left)
+        return yield* analysed.left
+      }
+      const text = analysed.right
+      const snapshot = yield* catalog.snapshot
+      const refused: Array<RecipientRefused> = []
+      const priced: Array<EstimatedRecipient> = []
+      for (const [index, to] of request.to.entries()) {
+        const number = parsePhoneNumberWithCountry(to)
+        if (Either.isLeft(number)) {
+          refused.push(refuse(index, to, "INVALID_NUMBER", number.left.message))
+          continue
+        }
+        const route = resolveRoute(snapshot.routing, number.right.e164)
+        if (Either.isLeft(route)) {
+          refused.push(refuse(index, to, "NO_ROUTE", route.left.message))
+          continue
+        }
+        const price = priceOf(snapshot.prices, {
+          routeId: route.right.primary,
+          country: number.right.country,
+          parts: text.parts
+        })
+        if (Either.isLeft(price)) {
+          refused.push(refuse(index, to, "NO_PRICE", price.left.message))
+          continue
+        }
+        priced.push(
+          new EstimatedRecipient({
+            index,
+            to: number.right.e164,
+            pricePerPartMinor: price.right.pricePerPart,
+            chargeMinor: price.right.total
+          })
+        )
+      }
+      const blocked = yield* blacklist.filterBlacklisted(
+        account.id,
+        priced.map((r) => r.to)
+      )
+      const recipients = priced.filter((r) => !blocked.has(r.to))
+      for (const r of priced) {
+        if (blocked.has(r.to)) refused.push(refuse(r.index, r.to, "BLACKLISTED", `${r.to} opted out`))
+      }
+      return new Estimate({
+        encoding: text.encoding,
+        characters: text.characters,
+        units: text.units,
+        parts: text.parts,
+        unitsPerPart: text.unitsPerPart,
+        remainingInLastPart: text.remainingInLastPart,
+        maxParts: account.maxParts,
+        recipients,
+        refused: refused.sort((a, b) => a.index - b.index),
+        totalMinor: recipients.reduce((sum, r) => sum + r.chargeMinor, 0),
+        currency: account.currency
+      })
+    })
+
+    return { estimate } as const
+  })
+}) {}

@@ -1,0 +1,128 @@
+import { type Account, type AccountId, DEFAULT_SENDER_ID } from "@volley/core"
+import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
+import { TestModeQuota } from "@volley/engine/account/TestModeQuota"
+import { type OutgoingSms, SendService } from "@volley/engine/send/SendService"
+import { Effect } from "effect"
+import {
+  AcceptedRecipient,
+  AccountSuspended,
+  BatchResult,
+  type SendBatchRequest,
+  type SendMessageRequest,
+  SentMessage,
+  TestModeLimit
+} from "./SendApi.js"
+
+interface Common {
+  readonly sender: string
+  readonly scheduledAt?: Date | undefined
+  readonly validitySeconds?: number | undefined
+}
+
+/** A past (or present) schedule time means "now": the message goes straight to the bus. */
+const futureOnly = (at: Date | undefined) => (at !== undefined && at.getTime() > Date.now() ? at : undefined)
+
+/**
+ * The API's side of sending: the account's own rules (suspension, test-mode limits, DESIGN.md §6) around
+ * the engine's send path, which validates, prices, debits and persists each recipient.
+ */
+export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
+  effect: Effect.gen(function* () {
+    const accounts = yield* AccountsRepo
+    const quota = yield* TestModeQuota
+    const send = yield* SendService
+
+    const accept = (account: Account, request: Common, messages: ReadonlyArray<OutgoingSms>) =>
+      send
+        .accept({
+          accountId: account.id,
+          sender: request.sender,
+          messages,
+          scheduledAt: futureOnly(request.scheduledAt),
+          validitySeconds: request.validitySeconds
+        })
+        .pipe(
+          // the caller's own account exists, and the send path only ever debits positive sums
+          Effect.catchTags({ AccountNotFound: Effect.die, InvalidLedgerAmount: Effect.die })
+        )
+
+    const ownAccount = (accountId: AccountId) =>
+      accounts.get(accountId).pipe(Effect.catchTag("AccountNotFound", Effect.die))
+
+    /** Refuses what the account's mode forbids before anything is validated or charged. */
+    const checkMode = (account: Account, request: Common, kind: "single" | "batch") =>
+      Effect.gen(function* () {
+        if (account.mode === "suspended") {
+          return yield* new AccountSuspended({ message: "This account is suspended: it can't send" })
+        }
+        if (account.mode !== "test") return
+        if (request.sender !== DEFAULT_SENDER_ID) {
+          return yield* new TestModeLimit({
+            limit: "senderId",
+            message: `In test mode messages can only come from "${DEFAULT_SENDER_ID}"`
+          })
+        }
+        if (kind === "batch") {
+          return yield* new TestModeLimit({
+            limit: "singleMessagesOnly",
+            message: "In test mode only single messages can be sent (POST /v1/messages), not batches"
+          })
+        }
+      })
+
+    const single = Effect.fn("Sending.single")(function* (accountId: AccountId, request: SendMessageRequest) {
+      const account = yield* ownAccount(accountId)
+      yield* checkMode(account, request, "single")
+      const run = accept(account, request, [{ to: request.to, text: request.text }])
+      const result =
+        account.mode === "test"
+          ? yield* Effect.gen(function* () {
+              if (!(yield* quota.take(account.id, account.testDailyCap))) {
+                return yield* new TestModeLimit({
+                  limit: "dailyCap",
+                  message: `In test mode at most ${account.testDailyCap} messages can be sent per day`
+                })
+              }
+              // a send that sent nothing gives its slot of the day back
+              return yield* Effect.onError(run, () => quota.giveBack(account.id))
+            })
+          : yield* run
+      const sent = result.accepted[0]!
+      return new SentMessage({
+        id: sent.messageId,
+        to: sent.to,
+        parts: sent.parts,
+        chargeMinor: sent.chargeMinor,
+        currency: account.currency,
+        status: "QUEUED",
+        scheduledAt: futureOnly(request.scheduledAt) ?? null
+      })
+    })
+
+    const batch = Effect.fn("Sending.batch")(function* (accountId: AccountId, request: SendBatchRequest) {
+      const account = yield* ownAccount(accountId)
+      yield* checkMode(account, request, "batch")
+      // no text of its own and none for the batch: an empty text, which the send path refuses by index
+      const messages = request.messages.map((m) => ({ to: m.to, text: m.text ?? request.text ?? "" }))
+      const result = yield* accept(account, request, messages)
+      return new BatchResult({
+        accepted: result.accepted.map(
+          (a) =>
+            new AcceptedRecipient({
+              index: a.index,
+              id: a.messageId,
+              to: a.to,
+              parts: a.parts,
+              chargeMinor: a.chargeMinor
+            })
+        ),
+        refused: result.refused,
+        chargedMinor: result.chargedMinor,
+        currency: account.currency,
+        scheduledAt: futureOnly(request.scheduledAt) ?? null
+      })
+    })
+
+    return { single, batch } as const
+  })
+}) {}
