@@ -1,11 +1,15 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { AccountApi, AccountsAdminApi } from "./accounts/AccountsApi.js"
 import { BlacklistApi } from "./blacklist/BlacklistApi.js"
+import { BindsAdminApi } from "./catalog/BindsApi.js"
+import { OperatorsAdminApi } from "./catalog/OperatorsApi.js"
+import { RoutesAdminApi } from "./catalog/RoutesApi.js"
 import { HealthApi } from "./health/HealthApi.js"
 import { KeysAdminApi, KeysApi } from "./keys/KeysApi.js"
 import { MessagesApi } from "./messages/MessagesApi.js"
 import { SendApi } from "./messages/SendApi.js"
 import { SenderIdsAdminApi, SenderIdsApi } from "./senderids/SenderIdsApi.js"
+import { WebhooksApi } from "./webhooks/WebhooksApi.js"
 
 /**
  * The HTTP contract: pure data, shared by the server, its OpenAPI document and typed clients. Sender
@@ -19,9 +23,13 @@ export class VolleyApi extends HttpApi.make("volley")
   .add(BlacklistApi)
   .add(SendApi)
   .add(MessagesApi)
+  .add(WebhooksApi)
   .add(AccountsAdminApi)
   .add(KeysAdminApi)
   .add(SenderIdsAdminApi)
+  .add(OperatorsAdminApi)
+  .add(BindsAdminApi)
+  .add(RoutesAdminApi)
   .annotate(OpenApi.Title, "Volley SMS API")
   .annotate(OpenApi.Version, "0.1.0")
   .annotate(

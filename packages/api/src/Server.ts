@@ -8,6 +8,7 @@ import {
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { VolleyConfig } from "@volley/engine/config/VolleyConfig"
+import { WebhookSender } from "@volley/engine/webhook/WebhookSender"
 import { Effect, Layer } from "effect"
 import { VolleyApi } from "./Api.js"
 import { AccountLive, AccountsAdminLive } from "./accounts/AccountsHttp.js"
@@ -15,6 +16,11 @@ import { AdminToken } from "./auth/AdminToken.js"
 import { OperatorAuthLive } from "./auth/OperatorAuthHttp.js"
 import { SenderAuthLive } from "./auth/SenderAuthHttp.js"
 import { BlacklistLive } from "./blacklist/BlacklistHttp.js"
+import { BindsAdminLive } from "./catalog/BindsHttp.js"
+import { CatalogChanges } from "./catalog/CatalogChanges.js"
+import { CatalogState } from "./catalog/CatalogState.js"
+import { OperatorsAdminLive } from "./catalog/OperatorsHttp.js"
+import { RoutesAdminLive } from "./catalog/RoutesHttp.js"
 import { HealthLive } from "./health/HealthHttp.js"
 import { MalformedBodyLive } from "./http/MalformedBody.js"
 import { KeysAdminLive, KeysLive } from "./keys/KeysHttp.js"
@@ -24,6 +30,7 @@ import { MessagesLive } from "./messages/MessagesHttp.js"
 import { SendLive } from "./messages/SendHttp.js"
 import { Sending } from "./messages/Sending.js"
 import { SenderIdsAdminLive, SenderIdsLive } from "./senderids/SenderIdsHttp.js"
+import { WebhooksLive } from "./webhooks/WebhooksHttp.js"
 
 /**
  * Every group's handlers and both authentications. Needs the repositories, the rate limiter, the admin
@@ -42,9 +49,21 @@ export const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(
     BlacklistLive,
     SendLive,
     MessagesLive,
+    WebhooksLive.pipe(Layer.provide(WebhookSender.Default)),
+    OperatorsAdminLive,
+    BindsAdminLive,
+    RoutesAdminLive,
     MalformedBodyLive
   ]),
-  Layer.provide([SenderAuthLive, OperatorAuthLive, Sending.Default, Idempotency.Default, Estimator.Default])
+  Layer.provide([
+    SenderAuthLive,
+    OperatorAuthLive,
+    Sending.Default,
+    Idempotency.Default,
+    Estimator.Default,
+    CatalogChanges.Default,
+    CatalogState.Default
+  ])
 )
 
 /** `/` says what this is and where to go next. */

@@ -12,6 +12,7 @@ import { MessagesRepo } from "./message/MessagesRepo.js"
 import { MessageTransitions } from "./message/MessageTransitions.js"
 import { Recovery } from "./recovery/Recovery.js"
 import { SendService } from "./send/SendService.js"
+import { WebhookDispatcher } from "./webhook/WebhookDispatcher.js"
 
 /** Postgres (migrated), the bus and the hot maps: real services when their URLs are set, else embedded. */
 export const InfrastructureLive = Layer.mergeAll(BusLive, HotMapsLive).pipe(
@@ -54,5 +55,6 @@ export const ActorsLive = Layer.mergeAll(
   SendService.Default,
   BindSupervisor.Default,
   DlrCorrelator.layer(),
-  RecoveryLive
+  RecoveryLive,
+  WebhookDispatcher.layer()
 ).pipe(Layer.provideMerge(RoutingCatalog.Default), Layer.provide(BindTuning.fromEnv))

@@ -27,6 +27,8 @@ layer(TestDatabase)("migrations on a fresh schema", (it) => {
           "ledger",
           "idempotency_keys",
           "test_mode_usage",
+          "webhook_events",
+          "webhook_backoff",
           "effect_sql_migrations"
         ])
       )

@@ -62,8 +62,10 @@ export interface CallOptions {
   readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+
 /** One real HTTP request; the reply's body parsed as JSON when there is one. */
-export const call = (method: "GET" | "POST" | "DELETE", path: string, options: CallOptions = {}) =>
+export const call = (method: Method, path: string, options: CallOptions = {}) =>
   Effect.gen(function* () {
     const client = yield* HttpClient.HttpClient
     let request = HttpClientRequest.make(method)(path)
@@ -82,10 +84,10 @@ export const call = (method: "GET" | "POST" | "DELETE", path: string, options: C
     }
   }).pipe(Effect.scoped, Effect.orDie) as Effect.Effect<Reply, never, HttpClient.HttpClient>
 
-export const asOperator = (method: "GET" | "POST" | "DELETE", path: string, json?: unknown) =>
+export const asOperator = (method: Method, path: string, json?: unknown) =>
   call(method, path, { token: TEST_ADMIN_TOKEN, json })
 
-export const asSender = (key: string) => (method: "GET" | "POST" | "DELETE", path: string, json?: unknown) =>
+export const asSender = (key: string) => (method: Method, path: string, json?: unknown) =>
   call(method, path, { token: key, json })
 
 /** Fails the test with the reply when the status is not the expected one. */

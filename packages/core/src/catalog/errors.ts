@@ -41,3 +41,13 @@ export class CatalogEntryNotFound extends Schema.TaggedError<CatalogEntryNotFoun
     return `No ${this.entity} "${this.id}"`
   }
 }
+
+/** Creating an entry whose id is taken (a change goes to the existing entry instead). */
+export class CatalogEntryExists extends Schema.TaggedError<CatalogEntryExists>()("CatalogEntryExists", {
+  entity: CatalogEntity,
+  id: Schema.String
+}) {
+  override get message() {
+    return `A ${this.entity} "${this.id}" already exists`
+  }
+}

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto"
 import type { Bind } from "@volley/core/catalog/Catalog"
-import { Effect, Exit, Fiber, Ref, Scope } from "effect"
+import { Effect, Exit, Fiber, Redacted, Ref, Scope } from "effect"
 import { Bus } from "../bus/Bus.js"
 import { type CatalogSnapshot, RoutingCatalog } from "../catalog/RoutingCatalog.js"
 import type { CorrelationStore } from "../hotmap/CorrelationStore.js"
@@ -23,7 +24,8 @@ interface Running {
 const configKey = (config: BindActorConfig) =>
   JSON.stringify({
     ...config.bind,
-    password: String(config.bind.password),
+    // A digest, so a changed password restarts the bind without the key holding the secret.
+    password: createHash("sha256").update(Redacted.value(config.bind.password)).digest("hex"),
     createdAt: undefined,
     updatedAt: undefined,
     routes: config.routes,

@@ -12,6 +12,7 @@ import {
 } from "@volley/core/catalog/Catalog"
 import {
   type CatalogEntity,
+  CatalogEntryExists,
   CatalogEntryNotFound,
   InvalidCatalogEntry,
   UnknownOperator,
@@ -60,6 +61,27 @@ export class CatalogRepo extends Effect.Service<CatalogRepo>()("volley/CatalogRe
       (entity: CatalogEntity, id: string) =>
       <A>(option: Option.Option<A>) =>
         Option.isSome(option) ? Effect.succeed(option.value) : Effect.fail(notFound(entity, id))
+
+    /**
+     * `write` (an upsert) only if no `table` row has the id. The lock on the id makes a second concurrent
+     * create wait for the first to commit and then see its row.
+     */
+    const createOnce = <A, E, R>(
+      entity: CatalogEntity,
+      table: "operators" | "binds" | "routes",
+      id: string,
+      write: Effect.Effect<A, E, R>
+    ) =>
+      sql
+        .withTransaction(
+          Effect.gen(function* () {
+            yield* sql`SELECT pg_advisory_xact_lock(hashtext(${`${table}:${id}`}))`
+            const taken = yield* sql`SELECT 1 FROM ${sql(table)} WHERE id = ${id}`
+            if (taken.length > 0) return yield* new CatalogEntryExists({ entity, id })
+            return yield* write
+          })
+        )
+        .pipe(Effect.catchTag("SqlError", Effect.die))
 
     // ---- operators
 
@@ -277,6 +299,11 @@ export class CatalogRepo extends Effect.Service<CatalogRepo>()("volley/CatalogRe
           Effect.withSpan("CatalogRepo.getOperator")
         ),
       upsertOperator,
+      /** As `upsertOperator`, but an existing id is `CatalogEntryExists` instead of an update. */
+      createOperator: (input: OperatorInput) =>
+        createOnce("operator", "operators", input.id, upsertOperator(input)).pipe(
+          Effect.withSpan("CatalogRepo.createOperator")
+        ),
 
       listBinds: () => listBinds(undefined).pipe(Effect.orDie, Effect.withSpan("CatalogRepo.listBinds")),
       getBind: (id: BindId) =>
@@ -286,6 +313,11 @@ export class CatalogRepo extends Effect.Service<CatalogRepo>()("volley/CatalogRe
           Effect.withSpan("CatalogRepo.getBind")
         ),
       upsertBind,
+      /** As `upsertBind`, but an existing id is `CatalogEntryExists` instead of an update. */
+      createBind: (input: BindInput) =>
+        createOnce("bind", "binds", input.id, upsertBind(input)).pipe(
+          Effect.withSpan("CatalogRepo.createBind")
+        ),
       setBindEnabled: (id: BindId, enabled: boolean) =>
         setBindEnabledRow({ id, enabled }).pipe(
           Effect.orDie,
@@ -301,6 +333,11 @@ export class CatalogRepo extends Effect.Service<CatalogRepo>()("volley/CatalogRe
           Effect.withSpan("CatalogRepo.getRoute")
         ),
       upsertRoute,
+      /** As `upsertRoute`, but an existing id is `CatalogEntryExists` instead of an update. */
+      createRoute: (input: RouteInput) =>
+        createOnce("route", "routes", input.id, upsertRoute(input)).pipe(
+          Effect.withSpan("CatalogRepo.createRoute")
+        ),
       setRouteEnabled: (id: RouteId, enabled: boolean) =>
         setRouteEnabledRow({ id, enabled }).pipe(
           Effect.orDie,

@@ -4,11 +4,13 @@ import { PgMigrator } from "@effect/sql-pg"
 import { Layer } from "effect"
 import schema from "./migrations/0001_schema.js"
 import sendApi from "./migrations/0002_send_api.js"
+import webhooks from "./migrations/0003_webhooks.js"
 
 /** Every migration, in order. Keys must look like `0001_name`. */
 const record = {
   "0001_schema": schema,
-  "0002_send_api": sendApi
+  "0002_send_api": sendApi,
+  "0003_webhooks": webhooks
 }
 
 export const migrationNames = Object.keys(record)

@@ -5,10 +5,12 @@ import { TestModeQuota } from "../account/TestModeQuota.js"
 import { ApiKeysRepo } from "../apikey/ApiKeysRepo.js"
 import { BlacklistRepo } from "../blacklist/BlacklistRepo.js"
 import { CatalogRepo } from "../catalog/CatalogRepo.js"
+import { RouteBacklog } from "../catalog/RouteBacklog.js"
 import { ContactsRepo } from "../contacts/ContactsRepo.js"
 import { GroupsRepo } from "../contacts/GroupsRepo.js"
 import { IdempotencyKeysRepo } from "../idempotency/IdempotencyKeysRepo.js"
 import { SenderIdsRepo } from "../sender/SenderIdsRepo.js"
+import { WebhooksRepo } from "../webhook/WebhooksRepo.js"
 
 /** Every storage repository; needs only a `SqlClient` (DatabaseLive, or a test database). */
 export const RepositoriesLive = Layer.mergeAll(
@@ -20,6 +22,8 @@ export const RepositoriesLive = Layer.mergeAll(
   ContactsRepo.Default,
   BlacklistRepo.Default,
   CatalogRepo.Default,
+  RouteBacklog.Default,
   IdempotencyKeysRepo.Default,
-  TestModeQuota.Default
+  TestModeQuota.Default,
+  WebhooksRepo.Default
 )
