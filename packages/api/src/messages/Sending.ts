@@ -12,6 +12,7 @@ import {
   SentMessage,
   TestModeLimit
 } from "./SendApi.js"
+import { SingleSends } from "./SingleSends.js"
 
 interface Common {
   readonly sender: string
@@ -31,6 +32,7 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
     const accounts = yield* AccountsRepo
     const quota = yield* TestModeQuota
     const send = yield* SendService
+    const singleSends = yield* SingleSends
 
     const accept = (account: Account, request: Common, messages: ReadonlyArray<OutgoingSms>) =>
       send
@@ -73,7 +75,17 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
     const single = Effect.fn("Sending.single")(function* (accountId: AccountId, request: SendMessageRequest) {
       const account = yield* ownAccount(accountId)
       yield* checkMode(account, request, "single")
-      const run = accept(account, request, [{ to: request.to, text: request.text }])
+      const run = singleSends
+        .accept(
+          {
+            accountId: account.id,
+            sender: request.sender,
+            scheduledAt: futureOnly(request.scheduledAt),
+            validitySeconds: request.validitySeconds
+          },
+          { to: request.to, text: request.text }
+        )
+        .pipe(Effect.catchTags({ AccountNotFound: Effect.die, InvalidLedgerAmount: Effect.die }))
       const result =
         account.mode === "test"
           ? yield* Effect.gen(function* () {
@@ -124,5 +136,6 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
     })
 
     return { single, batch } as const
-  })
+  }),
+  dependencies: [SingleSends.Default]
 }) {}

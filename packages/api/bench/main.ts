@@ -1,0 +1,263 @@
+/**
+ * `npm run bench:api -- [--batches 100] [--batch-size 1000] [--batch-concurrency 4] [--singles 20000]
+ * [--clients 200]`: the sender API on the machine's PostgreSQL, NATS and Redis, the server in a child
+ * process (server.ts), real HTTP from this one. Two figures (issue 4's targets): recipients per second
+ * accepted through `POST /v1/messages/batch` end to end into Postgres and the bus, with request latency;
+ * and `POST /v1/messages` latency under many concurrent clients. No binds run: accepting is measured,
+ * not delivery (`npm run bench:engine`). Everything the run creates is removed when it ends.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import { readFileSync } from "node:fs"
+import { createInterface } from "node:readline"
+import { parseArgs } from "node:util"
+import type { AccountId } from "@volley/core"
+import { ApiKeysRepo } from "@volley/engine/apikey/ApiKeysRepo"
+import { InfrastructureLive, StorageLive } from "@volley/engine/Engine"
+import { ConfigProvider, Effect, Layer, Logger, LogLevel } from "effect"
+import { ROUTE_PREFIX, seedBenchCatalog } from "../../engine/bench/seed.js"
+import {
+  benchSchema,
+  natsCleanup,
+  redisCleanup,
+  runNames,
+  serviceUrls,
+  sweepStaleRuns,
+  withSearchPath
+} from "../../engine/bench/services.js"
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    batches: { type: "string", default: "100" },
+    "batch-size": { type: "string", default: "1000" },
+    "batch-concurrency": { type: "string", default: "4" },
+    singles: { type: "string", default: "20000" },
+    clients: { type: "string", default: "200" },
+    "paced-rate": { type: "string", default: "300" },
+    "paced-seconds": { type: "string", default: "10" }
+  },
+  strict: true
+})
+const positive = (name: string, value: string) => {
+  const n = Number(value.replaceAll("_", ""))
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`)
+  return n
+}
+const options = {
+  batches: positive("batches", values.batches),
+  batchSize: positive("batch-size", values["batch-size"]),
+  batchConcurrency: positive("batch-concurrency", values["batch-concurrency"]),
+  singles: positive("singles", values.singles),
+  clients: positive("clients", values.clients),
+  pacedRate: positive("paced-rate", values["paced-rate"]),
+  pacedSeconds: positive("paced-seconds", values["paced-seconds"])
+}
+
+interface Latencies {
+  readonly p50: number
+  readonly p99: number
+  readonly max: number
+}
+
+const percentiles = (ms: Array<number>): Latencies => {
+  const sorted = [...ms].sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
+  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0 }
+}
+
+/** Unique recipients on the bench route: +38067 and seven digits. */
+let nextNumber = 0
+const recipient = () => `+${ROUTE_PREFIX}${String(nextNumber++).padStart(7, "0")}`
+
+/**
+ * `clients` clients together sending `rate` requests per second for `seconds` (open loop: each client
+ * sends on its own schedule whatever the answers' pace); latency is measured from the scheduled time, so
+ * a server falling behind shows in it instead of slowing the load down.
+ */
+const paced = async (clients: number, rate: number, seconds: number, task: () => Promise<void>) => {
+  const latencies: Array<number> = []
+  const interval = (clients * 1000) / rate
+  const start = performance.now() + 50
+  const end = start + seconds * 1000
+  const client = async (i: number) => {
+    for (let at = start + (i * interval) / clients; at < end; at += interval) {
+      const wait = at - performance.now()
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+      await task()
+      latencies.push(performance.now() - at)
+    }
+  }
+  await Promise.all(Array.from({ length: clients }, (_, i) => client(i)))
+  return latencies
+}
+
+/** Runs `total` tasks with `workers` of them in flight; returns each task's latency in ms. */
+const load = async (total: number, workers: number, task: () => Promise<void>) => {
+  const latencies: Array<number> = []
+  let started = 0
+  const worker = async () => {
+    while (started < total) {
+      started++
+      const t0 = performance.now()
+      await task()
+      latencies.push(performance.now() - t0)
+    }
+  }
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: Math.min(workers, total) }, worker))
+  return { latencies, seconds: (performance.now() - t0) / 1000 }
+}
+
+/** CPU time (user + system) of a process so far, in ms (Linux; 0 elsewhere). */
+const cpuMs = (pid: number | undefined): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return 0
+  }
+}
+
+const startServer = (env: NodeJS.ProcessEnv) =>
+  new Promise<{ child: ChildProcess; port: number }>((resolve, reject) => {
+    // API_BENCH_PROFILE_DIR=<dir>: the server writes a CPU profile there when it stops.
+    const profileDir = process.env.API_BENCH_PROFILE_DIR
+    const flags = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
+    const child = spawn(
+      process.execPath,
+      [...flags, "--import", "tsx", new URL("./server.ts", import.meta.url).pathname],
+      {
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "inherit"]
+      }
+    )
+    child.once("exit", (code) => reject(new Error(`the API server exited (${code}) before listening`)))
+    createInterface({ input: child.stdout! }).once("line", (line) => {
+      resolve({ child, port: (JSON.parse(line) as { port: number }).port })
+    })
+  })
+
+const stopServer = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.removeAllListeners("exit")
+    child.once("exit", () => resolve())
+    child.kill("SIGTERM")
+    setTimeout(() => child.kill("SIGKILL"), 5_000).unref()
+  })
+
+const program = Effect.gen(function* () {
+  const { prefix, schema } = runNames()
+  const urls = serviceUrls()
+  yield* sweepStaleRuns(urls)
+  yield* benchSchema(urls.database, schema)
+  yield* natsCleanup(urls.nats, prefix)
+  yield* redisCleanup(urls.redis, prefix)
+  const env = {
+    DATABASE_URL: withSearchPath(urls.database, schema),
+    NATS_URL: urls.nats,
+    REDIS_URL: urls.redis,
+    VOLLEY_BUS_PREFIX: prefix,
+    VOLLEY_SEED_DEMO: "false",
+    VOLLEY_ADMIN_TOKEN: `bench-admin-${randomBytes(16).toString("hex")}`
+  }
+
+  // The catalog and a funded account with a key no rate limit gets in the way of.
+  const key = yield* Effect.gen(function* () {
+    const { accountId } = yield* seedBenchCatalog(1, 0, 1)
+    const created = yield* (yield* ApiKeysRepo).create(accountId as AccountId, "bench", {
+      rateLimitPerSecond: 1_000_000
+    })
+    return created.plaintext
+  }).pipe(
+    Effect.provide(StorageLive.pipe(Layer.provideMerge(InfrastructureLive))),
+    Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
+    Logger.withMinimumLogLevel(LogLevel.Warning),
+    Effect.scoped
+  )
+
+  const server = yield* Effect.acquireRelease(
+    Effect.promise(() => startServer(env)),
+    ({ child }) => Effect.promise(() => stopServer(child))
+  )
+  const base = `http://127.0.0.1:${server.port}`
+  console.log(`[bench:api] server pid ${server.child.pid} on ${base}; schema ${schema}, bus prefix ${prefix}`)
+
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify(body)
+    })
+    const text = await response.text()
+    if (response.status !== 201) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 300)}`)
+    return JSON.parse(text) as { accepted?: ReadonlyArray<unknown> }
+  }
+  const batch = () =>
+    post("/v1/messages/batch", {
+      text: "Your code is 4711. Volley bench.",
+      messages: Array.from({ length: options.batchSize }, () => ({ to: recipient() }))
+    })
+  const single = async () => {
+    await post("/v1/messages", { to: recipient(), text: "Your code is 4711. Volley bench." })
+  }
+
+  return yield* Effect.promise(async () => {
+    // Warm-up (JIT, connection pools, prepared plans), not counted.
+    await load(4, 2, async () => {
+      await batch()
+    })
+    await load(1_000, 50, single)
+
+    let accepted = 0
+    const batchCpu = cpuMs(server.child.pid)
+    const batches = await load(options.batches, options.batchConcurrency, async () => {
+      const reply = await batch()
+      accepted += reply.accepted?.length ?? 0
+    })
+    const batchCpuUs = ((cpuMs(server.child.pid) - batchCpu) * 1000) / Math.max(1, accepted)
+    const batchLatency = percentiles(batches.latencies)
+    const recipientsPerSecond = Math.round(accepted / batches.seconds)
+    console.log(
+      `batch: ${options.batches} × ${options.batchSize} recipients, ${options.batchConcurrency} in flight: ` +
+        `${accepted.toLocaleString("en")} accepted in ${batches.seconds.toFixed(2)} s = ${recipientsPerSecond.toLocaleString("en")} recipients/s; ` +
+        `request p50 ${batchLatency.p50.toFixed(1)} ms, p99 ${batchLatency.p99.toFixed(1)} ms, max ${batchLatency.max.toFixed(1)} ms; ` +
+        `server CPU ${batchCpuUs.toFixed(0)} µs per recipient`
+    )
+
+    const singleCpu = cpuMs(server.child.pid)
+    const singles = await load(options.singles, options.clients, single)
+    const singleCpuUs = ((cpuMs(server.child.pid) - singleCpu) * 1000) / options.singles
+    const singleLatency = percentiles(singles.latencies)
+    const singlesPerSecond = Math.round(options.singles / singles.seconds)
+    console.log(
+      `single: ${options.singles.toLocaleString("en")} × POST /v1/messages from ${options.clients} concurrent clients: ` +
+        `${singlesPerSecond.toLocaleString("en")} requests/s; p50 ${singleLatency.p50.toFixed(1)} ms, ` +
+        `p99 ${singleLatency.p99.toFixed(1)} ms, max ${singleLatency.max.toFixed(1)} ms; server CPU ${singleCpuUs.toFixed(0)} µs per request`
+    )
+    const pacedLatency = percentiles(
+      await paced(options.clients, options.pacedRate, options.pacedSeconds, single)
+    )
+    console.log(
+      `single, paced: ${options.clients} clients sending ${options.pacedRate} requests/s together for ${options.pacedSeconds} s: ` +
+        `p50 ${pacedLatency.p50.toFixed(1)} ms, p99 ${pacedLatency.p99.toFixed(1)} ms, max ${pacedLatency.max.toFixed(1)} ms`
+    )
+    console.log("== api summary")
+    console.log(`api batch recipients/s: ${recipientsPerSecond}`)
+    console.log(`api batch p50 ms: ${batchLatency.p50.toFixed(1)}`)
+    console.log(`api batch p99 ms: ${batchLatency.p99.toFixed(1)}`)
+    console.log(`api single requests/s: ${singlesPerSecond}`)
+    console.log(`api single p50 ms: ${singleLatency.p50.toFixed(1)}`)
+    console.log(`api single p99 ms: ${singleLatency.p99.toFixed(1)}`)
+    console.log(`api single paced ${options.pacedRate}/s p99 ms: ${pacedLatency.p99.toFixed(1)}`)
+  })
+}).pipe(Effect.scoped)
+
+Effect.runPromise(program).then(
+  () => process.exit(0),
+  (error) => {
+    console.error("[bench:api] failed:", error)
+    process.exit(1)
+  }
+)
