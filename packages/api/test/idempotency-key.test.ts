@@ -1,4 +1,7 @@
+import { SqlClient } from "@effect/sql"
 import { expect, layer } from "@effect/vitest"
+import type { AccountId } from "@volley/core"
+import { IdempotencyKeysRepo } from "@volley/engine/idempotency/IdempotencyKeysRepo"
 import { Effect } from "effect"
 import {
   ApiTest,
@@ -119,6 +122,55 @@ layer(ApiTest, { excludeTestServices: true })("Idempotency-Key", (it) => {
         expect(reply.status, key).toBe(400)
       }
       expect(yield* balanceOf(sender)).toBe(1_000)
+    })
+  )
+
+  it.effect(
+    "a claim whose request died before its send committed is taken over by a retry after its lease",
+    () =>
+      Effect.gen(function* () {
+        const sender = yield* newActiveSender("Crashed first try", 1_000)
+        const sql = yield* SqlClient.SqlClient
+        const body = { to: "+380671234599", text: "After a crash" }
+        // the request hash of this body, from a request under another key
+        expectStatus(yield* withKey(sender, "probe", "/v1/messages", body), 201)
+        const probe = yield* sql<{ requestHash: string }>`
+        SELECT request_hash FROM idempotency_keys WHERE account_id = ${sender.accountId} AND key = 'probe'`
+        const requestHash = probe[0]!.requestHash
+        // what a process killed between its claim and its commit leaves: a claim without a response
+        yield* sql`
+        INSERT INTO idempotency_keys (account_id, key, request_hash, created_at)
+        VALUES (${sender.accountId}, 'crashed', ${requestHash}, now() - interval '2 minutes')`
+        const retry = expectStatus(yield* withKey(sender, "crashed", "/v1/messages", body), 201)
+        expect(retry.headers["idempotent-replayed"]).toBeUndefined()
+        const again = expectStatus(yield* withKey(sender, "crashed", "/v1/messages", body), 201)
+        expect(again.body).toEqual(retry.body)
+        expect(again.headers["idempotent-replayed"]).toBe("true")
+        // the probe and the retry: two messages, two charges
+        expect((yield* sender.as("GET", "/v1/messages")).body.items).toHaveLength(2)
+        expect(yield* balanceOf(sender)).toBe(1_000 - 2 * PRICE_PER_PART)
+      })
+  )
+
+  it.effect("a response is stored only under the claim that is still current", () =>
+    Effect.gen(function* () {
+      const sender = yield* newActiveSender("Stale claims", 1_000)
+      const keys = yield* IdempotencyKeysRepo
+      const sql = yield* SqlClient.SqlClient
+      const accountId = sender.accountId as AccountId
+      const first = yield* keys.claim(accountId, "k", "hash", 60_000)
+      expect(first._tag).toBe("Claimed")
+      // within its lease the claim is someone else's
+      expect((yield* keys.claim(accountId, "k", "hash", 60_000))._tag).toBe("Existing")
+      yield* sql`UPDATE idempotency_keys SET created_at = now() - interval '2 minutes' WHERE key = 'k'`
+      const second = yield* keys.claim(accountId, "k", "hash", 60_000)
+      expect(second._tag).toBe("Claimed")
+      if (first._tag !== "Claimed" || second._tag !== "Claimed") return
+      // the first request, slower than its lease, can no longer record (its send would roll back)
+      expect(yield* keys.complete(accountId, "k", first.token, 201, { late: true })).toBe(false)
+      expect(yield* keys.complete(accountId, "k", second.token, 201, { ok: true })).toBe(true)
+      const stored = yield* keys.find(accountId, "k")
+      expect(stored._tag === "Some" && stored.value.responseBody).toEqual({ ok: true })
     })
   )
 })

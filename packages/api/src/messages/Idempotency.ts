@@ -11,6 +11,15 @@ import { IdempotencyKeyInProgress, IdempotencyKeyReused } from "./SendApi.js"
 /** How long a duplicate waits for the first request's response before answering 409. */
 const WAIT_FOR_FIRST = Duration.seconds(15)
 const POLL_EVERY = Duration.millis(50)
+/**
+ * A claim still without a response after this long belongs to a request that died before its send
+ * committed (a send stores its response in its own transaction): a retry takes it over.
+ */
+const CLAIM_LEASE = Duration.seconds(60)
+
+/** Stores the response inside the send's transaction; given to the request that runs under a key. */
+export type Commit<A> = (value: A) => Effect.Effect<void>
+const noCommit: Commit<unknown> = () => Effect.void
 
 export interface OnceRequest<A, I> {
   readonly accountId: AccountId
@@ -33,9 +42,11 @@ const respond = (status: number, body: unknown, replayed: boolean) =>
 
 /**
  * `Idempotency-Key` on the send endpoints (draft-ietf-httpapi-idempotency-key-header): the first request
- * with a key claims it in PostgreSQL, runs, and stores its response (success or typed error); a repeat
- * gets that stored response, status and body; a concurrent repeat waits for it; the same key with a
- * different request is a 422. Only a defect (nothing stored) releases the claim, so a retry runs again.
+ * with a key claims it in PostgreSQL and runs; a send stores its response (status and body) in the very
+ * transaction that persists and debits (`commit`), and any other outcome (a typed error) is stored when it
+ * ends; a repeat gets the stored response; a concurrent repeat waits for it; the same key with a different
+ * request is a 422. A request that dies without committing leaves a claim without a response: a defect
+ * releases it at once, a crash after its lease — so a retry runs and nothing is ever sent twice.
  */
 export class Idempotency extends Effect.Service<Idempotency>()("volley/api/Idempotency", {
   effect: Effect.gen(function* () {
@@ -51,10 +62,21 @@ export class Idempotency extends Effect.Service<Idempotency>()("volley/api/Idemp
     const runClaimed = <A, I, E, R>(
       request: OnceRequest<A, I>,
       key: string,
-      effect: Effect.Effect<A, E, R>
+      token: string,
+      run: (commit: Commit<A>) => Effect.Effect<A, E, R>
     ) =>
       Effect.gen(function* () {
-        const exit = yield* Effect.exit(effect)
+        let committed: { readonly status: number; readonly body: unknown } | undefined
+        const commit: Commit<A> = (value) =>
+          Effect.gen(function* () {
+            const body: unknown = yield* Schema.encode(request.success)(value).pipe(Effect.orDie)
+            if (!(yield* keys.complete(request.accountId, key, token, request.successStatus, body)))
+              return yield* Effect.dieMessage(`Idempotency-Key "${key}" was taken over; this send rolls back`)
+            committed = { status: request.successStatus, body }
+          })
+        const exit = yield* Effect.exit(run(commit))
+        if (Exit.isSuccess(exit) && committed !== undefined)
+          return respond(committed.status, committed.body, false)
         const outcome = yield* Exit.match(exit, {
           onSuccess: (value) =>
             Effect.map(Schema.encode(request.success)(value), (body) =>
@@ -71,22 +93,25 @@ export class Idempotency extends Effect.Service<Idempotency>()("volley/api/Idemp
           }
         }).pipe(Effect.orDie)
         if (Option.isNone(outcome)) {
-          yield* keys.release(request.accountId, key)
+          yield* keys.release(request.accountId, key, token)
           return yield* exit
         }
-        yield* keys.complete(request.accountId, key, outcome.value.status, outcome.value.body)
+        yield* keys.complete(request.accountId, key, token, outcome.value.status, outcome.value.body)
         return respond(outcome.value.status, outcome.value.body, false)
       })
 
-    const once = <A, I, E, R>(request: OnceRequest<A, I>, effect: Effect.Effect<A, E, R>) =>
+    const once = <A, I, E, R>(
+      request: OnceRequest<A, I>,
+      run: (commit: Commit<A>) => Effect.Effect<A, E, R>
+    ) =>
       Effect.gen(function* () {
         const key = request.key
-        if (key === undefined) return yield* effect
+        if (key === undefined) return yield* run(noCommit)
         const hash = hashOf(request.endpoint, request.payload)
         const deadline = Date.now() + Duration.toMillis(WAIT_FOR_FIRST)
         while (true) {
-          const claim = yield* keys.claim(request.accountId, key, hash)
-          if (claim._tag === "Claimed") return yield* runClaimed(request, key, effect)
+          const claim = yield* keys.claim(request.accountId, key, hash, Duration.toMillis(CLAIM_LEASE))
+          if (claim._tag === "Claimed") return yield* runClaimed(request, key, claim.token, run)
           if (claim.stored.requestHash !== hash) {
             return yield* new IdempotencyKeyReused({
               key,

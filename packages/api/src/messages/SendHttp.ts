@@ -7,8 +7,8 @@ import { Idempotency } from "./Idempotency.js"
 import { BatchResult, SendBatchRequest, SendErrors, SendMessageRequest, SentMessage } from "./SendApi.js"
 import { Sending } from "./Sending.js"
 
-// Uninterruptible: a client hanging up mid-send must not cut between the commit and storing the
-// Idempotency-Key's response, or a retry would send again.
+// Uninterruptible: a client hanging up mid-send does not cut a send short (its Idempotency-Key's
+// response commits with it in any case).
 const atomically = { uninterruptible: true } as const
 
 export const SendLive = HttpApiBuilder.group(VolleyApi, "send", (handlers) =>
@@ -32,7 +32,7 @@ export const SendLive = HttpApiBuilder.group(VolleyApi, "send", (handlers) =>
                 successStatus: 201,
                 errors: SendErrors
               },
-              sending.single(accountId, payload)
+              (commit) => sending.single(accountId, payload, commit)
             )
           }),
         atomically
@@ -52,7 +52,7 @@ export const SendLive = HttpApiBuilder.group(VolleyApi, "send", (handlers) =>
                 successStatus: 201,
                 errors: SendErrors
               },
-              sending.batch(accountId, payload)
+              (commit) => sending.batch(accountId, payload, commit)
             )
           }),
         atomically

@@ -1,8 +1,9 @@
 import { type Account, type AccountId, DEFAULT_SENDER_ID } from "@volley/core"
 import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
 import { TestModeQuota } from "@volley/engine/account/TestModeQuota"
-import { type OutgoingSms, SendService } from "@volley/engine/send/SendService"
+import { type OutgoingSms, type SendResult, SendService } from "@volley/engine/send/SendService"
 import { Effect } from "effect"
+import type { Commit } from "./Idempotency.js"
 import {
   AcceptedRecipient,
   AccountSuspended,
@@ -34,14 +35,20 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
     const send = yield* SendService
     const singleSends = yield* SingleSends
 
-    const accept = (account: Account, request: Common, messages: ReadonlyArray<OutgoingSms>) =>
+    const accept = (
+      account: Account,
+      request: Common,
+      messages: ReadonlyArray<OutgoingSms>,
+      withinCommit: (result: SendResult) => Effect.Effect<void>
+    ) =>
       send
         .accept({
           accountId: account.id,
           sender: request.sender,
           messages,
           scheduledAt: futureOnly(request.scheduledAt),
-          validitySeconds: request.validitySeconds
+          validitySeconds: request.validitySeconds,
+          withinCommit
         })
         .pipe(
           // the caller's own account exists, and the send path only ever debits positive sums
@@ -72,7 +79,25 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
         }
       })
 
-    const single = Effect.fn("Sending.single")(function* (accountId: AccountId, request: SendMessageRequest) {
+    const sentMessage = (account: Account, request: SendMessageRequest, result: SendResult) => {
+      const sent = result.accepted[0]!
+      return new SentMessage({
+        id: sent.messageId,
+        to: sent.to,
+        parts: sent.parts,
+        chargeMinor: sent.chargeMinor,
+        currency: account.currency,
+        status: "QUEUED",
+        scheduledAt: futureOnly(request.scheduledAt) ?? null
+      })
+    }
+
+    /** `commit` runs inside the send's transaction with the response (the Idempotency-Key's record). */
+    const single = Effect.fn("Sending.single")(function* (
+      accountId: AccountId,
+      request: SendMessageRequest,
+      commit: Commit<SentMessage>
+    ) {
       const account = yield* ownAccount(accountId)
       yield* checkMode(account, request, "single")
       const run = singleSends
@@ -83,7 +108,8 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
             scheduledAt: futureOnly(request.scheduledAt),
             validitySeconds: request.validitySeconds
           },
-          { to: request.to, text: request.text }
+          { to: request.to, text: request.text },
+          (result) => commit(sentMessage(account, request, result))
         )
         .pipe(Effect.catchTags({ AccountNotFound: Effect.die, InvalidLedgerAmount: Effect.die }))
       const result =
@@ -99,25 +125,11 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
               return yield* Effect.onError(run, () => quota.giveBack(account.id))
             })
           : yield* run
-      const sent = result.accepted[0]!
-      return new SentMessage({
-        id: sent.messageId,
-        to: sent.to,
-        parts: sent.parts,
-        chargeMinor: sent.chargeMinor,
-        currency: account.currency,
-        status: "QUEUED",
-        scheduledAt: futureOnly(request.scheduledAt) ?? null
-      })
+      return sentMessage(account, request, result)
     })
 
-    const batch = Effect.fn("Sending.batch")(function* (accountId: AccountId, request: SendBatchRequest) {
-      const account = yield* ownAccount(accountId)
-      yield* checkMode(account, request, "batch")
-      // no text of its own and none for the batch: an empty text, which the send path refuses by index
-      const messages = request.messages.map((m) => ({ to: m.to, text: m.text ?? request.text ?? "" }))
-      const result = yield* accept(account, request, messages)
-      return new BatchResult({
+    const batchResult = (account: Account, request: SendBatchRequest, result: SendResult) =>
+      new BatchResult({
         accepted: result.accepted.map(
           (a) =>
             new AcceptedRecipient({
@@ -133,6 +145,20 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
         currency: account.currency,
         scheduledAt: futureOnly(request.scheduledAt) ?? null
       })
+
+    const batch = Effect.fn("Sending.batch")(function* (
+      accountId: AccountId,
+      request: SendBatchRequest,
+      commit: Commit<BatchResult>
+    ) {
+      const account = yield* ownAccount(accountId)
+      yield* checkMode(account, request, "batch")
+      // no text of its own and none for the batch: an empty text, which the send path refuses by index
+      const messages = request.messages.map((m) => ({ to: m.to, text: m.text ?? request.text ?? "" }))
+      const result = yield* accept(account, request, messages, (r) =>
+        commit(batchResult(account, request, r))
+      )
+      return batchResult(account, request, result)
     })
 
     return { single, batch } as const

@@ -13,8 +13,10 @@ type AcceptError = Effect.Effect.Error<ReturnType<Accept>>
 
 /** One single-message send waiting for its group's accept. */
 interface Pending {
-  readonly request: Omit<SendRequest, "messages">
+  readonly request: Omit<SendRequest, "messages" | "withinCommit">
   readonly sms: OutgoingSms
+  /** Runs inside the group's transaction with this send's own share, if it is sent. */
+  readonly withinCommit: (result: SendResult) => Effect.Effect<void>
   readonly done: Deferred.Deferred<SendResult, AcceptError>
 }
 
@@ -57,7 +59,7 @@ export class SingleSends extends Effect.Service<SingleSends>()("volley/api/Singl
     const queue = yield* Queue.bounded<Pending>(QUEUE_CAPACITY)
 
     const alone = (p: Pending) =>
-      send.accept({ ...p.request, messages: [p.sms] }).pipe(
+      send.accept({ ...p.request, messages: [p.sms], withinCommit: p.withinCommit }).pipe(
         Effect.exit,
         Effect.flatMap((exit) => Deferred.done(p.done, exit))
       )
@@ -65,8 +67,18 @@ export class SingleSends extends Effect.Service<SingleSends>()("volley/api/Singl
     const acceptGroup = (group: ReadonlyArray<Pending>) =>
       Effect.gen(function* () {
         if (group.length === 1) return yield* alone(group[0]!)
+        // Each sent member's own commit work runs in the group's one transaction.
+        const withinCommit = (result: SendResult) =>
+          Effect.forEach(
+            group,
+            (p, i) => {
+              const share = shareOf(result, i)
+              return Exit.isSuccess(share) ? p.withinCommit(share.value) : Effect.void
+            },
+            { discard: true }
+          )
         const exit = yield* Effect.exit(
-          send.accept({ ...group[0]!.request, messages: group.map((p) => p.sms) })
+          send.accept({ ...group[0]!.request, messages: group.map((p) => p.sms), withinCommit })
         )
         if (Exit.isSuccess(exit)) {
           for (const [i, p] of group.entries()) yield* Deferred.done(p.done, shareOf(exit.value, i))
@@ -106,10 +118,14 @@ export class SingleSends extends Effect.Service<SingleSends>()("volley/api/Singl
     yield* Effect.forkScoped(supervise("single-sends", worker))
 
     /** Sends one message as its caller's own request would; waits for its group's accept. */
-    const accept = (request: Omit<SendRequest, "messages">, sms: OutgoingSms) =>
+    const accept = (
+      request: Pending["request"],
+      sms: OutgoingSms,
+      withinCommit: Pending["withinCommit"] = () => Effect.void
+    ) =>
       Effect.gen(function* () {
         const done = yield* Deferred.make<SendResult, AcceptError>()
-        yield* Queue.offer(queue, { request, sms, done })
+        yield* Queue.offer(queue, { request, sms, withinCommit, done })
         return yield* Deferred.await(done)
       })
 

@@ -39,6 +39,11 @@ export interface SendRequest {
   readonly validitySeconds?: number | undefined
   readonly scheduledAt?: Date | undefined
   readonly campaignId?: CampaignId | undefined
+  /**
+   * Runs inside the transaction that persists and debits, with the result the caller will get: what it
+   * writes commits with the send or not at all (the API stores an Idempotency-Key's response this way).
+   */
+  readonly withinCommit?: ((result: SendResult) => Effect.Effect<void>) | undefined
 }
 
 export interface AcceptedSms {
@@ -181,6 +186,21 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
           )
       }
       if (sendable.length === 0) return yield* new NothingToSend({ refused })
+      refused.sort((a, b) => a.index - b.index)
+      const resultOf = (
+        inserted: ReadonlyArray<{ readonly index: number; readonly message: NewMessage }>,
+        charged: number
+      ): SendResult => ({
+        accepted: inserted.map(({ index, message: m }) => ({
+          index,
+          messageId: m.id,
+          to: m.recipient,
+          parts: m.parts,
+          chargeMinor: m.chargeMinor
+        })),
+        refused,
+        chargedMinor: charged
+      })
 
       const { inserted, charged } = yield* Effect.gen(function* () {
         const ids = new Set(yield* messages.insertQueued(sendable.map((d) => d.message)))
@@ -196,7 +216,9 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
             note: `${ids.size} message(s)`
           })
         }
-        return { inserted: sendable.filter((d) => ids.has(d.message.id)), charged }
+        const inserted = sendable.filter((d) => ids.has(d.message.id))
+        if (request.withinCommit !== undefined) yield* request.withinCommit(resultOf(inserted, charged))
+        return { inserted, charged }
       }).pipe(sql.withTransaction, Effect.catchTag("SqlError", Effect.die))
 
       if (request.scheduledAt === undefined) {
@@ -228,17 +250,7 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
         )
       }
 
-      return {
-        accepted: inserted.map(({ index, message: m }) => ({
-          index,
-          messageId: m.id,
-          to: m.recipient,
-          parts: m.parts,
-          chargeMinor: m.chargeMinor
-        })),
-        refused: refused.sort((a, b) => a.index - b.index),
-        chargedMinor: charged
-      } satisfies SendResult
+      return resultOf(inserted, charged)
     })
 
     return { accept, publish } as const
