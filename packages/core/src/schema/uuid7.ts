@@ -39,6 +39,16 @@ export const uuid7 = (
   return s
 }
 
+/** Random bytes drawn 4 KiB at a time: one CSPRNG call per 256 ids, not one per id. */
+const pool = new Uint8Array(4096)
+let poolAt = pool.length
+
 function fillRandom(bytes: Uint8Array): Uint8Array {
-  return globalThis.crypto.getRandomValues(bytes)
+  if (poolAt + bytes.length > pool.length) {
+    globalThis.crypto.getRandomValues(pool)
+    poolAt = 0
+  }
+  bytes.set(pool.subarray(poolAt, poolAt + bytes.length))
+  poolAt += bytes.length
+  return bytes
 }

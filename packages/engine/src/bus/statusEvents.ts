@@ -21,21 +21,37 @@ export const publishStatusChanges = (bus: BusShape, changes: ReadonlyArray<Statu
   const byAccount = new Map<string, Array<StatusChange & { at: number }>>()
   const at = Date.now()
   for (const c of changes) {
-    const list = byAccount.get(c.accountId) ?? []
-    list.push({ ...c, at })
-    byAccount.set(c.accountId, list)
+    const event = {
+      messageId: c.messageId,
+      accountId: c.accountId,
+      campaignId: c.campaignId,
+      recipient: c.recipient,
+      status: c.status,
+      at
+    }
+    const list = byAccount.get(c.accountId)
+    if (list === undefined) byAccount.set(c.accountId, [event])
+    else list.push(event)
   }
-  return Effect.forEach(
-    byAccount,
-    ([accountId, events]) => {
-      const first = events[0]!
-      const last = events[events.length - 1]!
-      // The same batch published twice (a retried publish) has the same id and is stored once.
-      const msgId = `${first.messageId}:${first.status}:${last.messageId}:${last.status}:${events.length}`
-      return bus.publishStatus(accountId, [{ msgId, data: statusEncoder.encode(JSON.stringify(events)) }])
-    },
-    { concurrency: "unbounded", discard: true }
-  ).pipe(Effect.catchAll((error) => Effect.logWarning("status events not published", error)))
+  const publish = (accountId: string, events: ReadonlyArray<StatusChange & { at: number }>) => {
+    const first = events[0]!
+    const last = events[events.length - 1]!
+    // The same batch published twice (a retried publish) has the same id and is stored once.
+    const msgId = `${first.messageId}:${first.status}:${last.messageId}:${last.status}:${events.length}`
+    return bus.publishStatus(accountId, [{ msgId, data: statusEncoder.encode(JSON.stringify(events)) }])
+  }
+  // Usually one account per batch: no fan-out machinery for it.
+  const published =
+    byAccount.size === 1
+      ? publish(...([...byAccount][0]! as [string, ReadonlyArray<StatusChange & { at: number }>]))
+      : Effect.forEach(byAccount, ([accountId, events]) => publish(accountId, events), {
+          concurrency: "unbounded",
+          discard: true
+        })
+  return published.pipe(
+    Effect.asVoid,
+    Effect.catchAll((error) => Effect.logWarning("status events not published", error))
+  )
 }
 
 /** Reads one status bus message back into its events. */
