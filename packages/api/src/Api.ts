@@ -4,6 +4,8 @@ import { BlacklistApi } from "./blacklist/BlacklistApi.js"
 import { BindsAdminApi } from "./catalog/BindsApi.js"
 import { OperatorsAdminApi } from "./catalog/OperatorsApi.js"
 import { RoutesAdminApi } from "./catalog/RoutesApi.js"
+import { ContactsApi, GroupsApi } from "./contacts/GroupsApi.js"
+import { ImportsApi } from "./contacts/ImportsApi.js"
 import { HealthApi } from "./health/HealthApi.js"
 import { KeysAdminApi, KeysApi } from "./keys/KeysApi.js"
 import { MessagesApi } from "./messages/MessagesApi.js"
@@ -24,6 +26,9 @@ export class VolleyApi extends HttpApi.make("volley")
   .add(SendApi)
   .add(MessagesApi)
   .add(WebhooksApi)
+  .add(GroupsApi)
+  .add(ContactsApi)
+  .add(ImportsApi)
   .add(AccountsAdminApi)
   .add(KeysAdminApi)
   .add(SenderIdsAdminApi)

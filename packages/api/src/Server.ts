@@ -8,6 +8,7 @@ import {
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { VolleyConfig } from "@volley/engine/config/VolleyConfig"
+import { ContactImport } from "@volley/engine/contacts/ContactImport"
 import { WebhookSender } from "@volley/engine/webhook/WebhookSender"
 import { Effect, Layer } from "effect"
 import { VolleyApi } from "./Api.js"
@@ -21,6 +22,9 @@ import { CatalogChanges } from "./catalog/CatalogChanges.js"
 import { CatalogState } from "./catalog/CatalogState.js"
 import { OperatorsAdminLive } from "./catalog/OperatorsHttp.js"
 import { RoutesAdminLive } from "./catalog/RoutesHttp.js"
+import { ContactsLive } from "./contacts/ContactsHttp.js"
+import { GroupsLive } from "./contacts/GroupsHttp.js"
+import { ImportsLive } from "./contacts/ImportHttp.js"
 import { HealthLive } from "./health/HealthHttp.js"
 import { MalformedBodyLive } from "./http/MalformedBody.js"
 import { KeysAdminLive, KeysLive } from "./keys/KeysHttp.js"
@@ -50,6 +54,9 @@ export const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(
     SendLive,
     MessagesLive,
     WebhooksLive.pipe(Layer.provide(WebhookSender.Default)),
+    GroupsLive,
+    ContactsLive,
+    ImportsLive.pipe(Layer.provide(ContactImport.Default)),
     OperatorsAdminLive,
     BindsAdminLive,
     RoutesAdminLive,

@@ -13,3 +13,11 @@ export class ContactGroup extends Schema.Class<ContactGroup>("ContactGroup")({
   name: Schema.String,
   createdAt: Schema.Date
 }) {}
+
+/** A group as its owner lists it: with how many contacts it holds now. */
+export class GroupSummary extends Schema.Class<GroupSummary>("GroupSummary")({
+  id: GroupId,
+  name: Schema.String,
+  contacts: Schema.Int,
+  createdAt: Schema.Date
+}) {}

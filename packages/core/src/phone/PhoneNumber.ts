@@ -1,6 +1,7 @@
 import { Either, Schema } from "effect"
 import {
   type CountryCode,
+  isSupportedCountry,
   parsePhoneNumberFromString as libParse,
   type PhoneNumber,
   validatePhoneNumberLength
@@ -14,6 +15,13 @@ export type { CountryCode } from "libphonenumber-js/core"
 /** A phone number in E.164 form: "+", country code, subscriber number; 7–15 digits in all. */
 export const E164 = Schema.String.pipe(Schema.pattern(/^\+[1-9]\d{6,14}$/), Schema.brand("E164"))
 export type E164 = typeof E164.Type
+
+/** An ISO 3166-1 alpha-2 country the numbering plan knows ("UA"), e.g. to read national numbers. */
+export const Country = Schema.String.pipe(
+  Schema.filter((code): code is CountryCode => isSupportedCountry(code as CountryCode, metadata), {
+    message: () => "a country code such as UA (ISO 3166-1 alpha-2, upper case)"
+  })
+)
 
 const fail = (input: string, reason: PhoneNumberProblem) =>
   Either.left(new InvalidPhoneNumber({ input, reason }))

@@ -1,10 +1,13 @@
 import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
 import { type AccountId, AccountNotFound, type GroupId, uuid7 } from "@volley/core"
 import { GroupNameTaken, GroupNotFound, InvalidGroupName } from "@volley/core/contacts/errors"
-import { ContactGroup, GroupName } from "@volley/core/contacts/Group"
+import { ContactGroup, GroupName, GroupSummary } from "@volley/core/contacts/Group"
 import { Effect, Either, Option, Schema } from "effect"
 
 const columns = `id, account_id, name, created_at`
+// The count walks the (group_id, id) index: fine for lists of groups, each counted when asked.
+const summaryColumns = `g.id, g.name, g.created_at,
+  (SELECT count(*) FROM contacts c WHERE c.group_id = g.id) AS contacts`
 
 const decodeName = Schema.decodeEither(GroupName)
 
@@ -94,8 +97,46 @@ export class GroupsRepo extends Effect.Service<GroupsRepo>()("volley/GroupsRepo"
         SELECT ${sql.literal(columns)} FROM contact_groups WHERE account_id = ${accountId} ORDER BY name, id`
     })
 
+    const summaryRows = SqlSchema.findAll({
+      Request: Schema.Struct({
+        accountId: Schema.String,
+        groupId: Schema.NullOr(Schema.String),
+        after: Schema.NullOr(Schema.String),
+        limit: Schema.Int
+      }),
+      Result: GroupSummary,
+      execute: ({ accountId, groupId, after, limit }) => sql`
+        SELECT ${sql.literal(summaryColumns)} FROM contact_groups g
+        WHERE g.account_id = ${accountId}
+          AND (${groupId}::uuid IS NULL OR g.id = ${groupId}::uuid)
+          AND (${after}::text IS NULL OR g.name > ${after}::text)
+        ORDER BY g.name LIMIT ${limit}`
+    })
+
+    /** One group with its contact count. */
+    const summary = Effect.fn("GroupsRepo.summary")(function* (accountId: AccountId, groupId: GroupId) {
+      const rows = yield* summaryRows({ accountId, groupId, after: null, limit: 1 }).pipe(Effect.orDie)
+      if (rows[0] === undefined) return yield* new GroupNotFound({ groupId })
+      return rows[0]
+    })
+
+    /**
+     * A keyset page of the account's groups with their contact counts, in name order: names are unique
+     * per account, so the last name of a page is the cursor of the next.
+     */
+    const summaries = (
+      accountId: AccountId,
+      options: { readonly after?: string | undefined; limit: number }
+    ) =>
+      summaryRows({ accountId, groupId: null, after: options.after ?? null, limit: options.limit }).pipe(
+        Effect.orDie,
+        Effect.withSpan("GroupsRepo.summaries")
+      )
+
     return {
       create,
+      summary,
+      summaries,
       rename,
       delete: remove,
       get,
