@@ -239,11 +239,7 @@ export class MessageTransitions extends Effect.Service<MessageTransitions>()("vo
                       ${batch.map((s) => s.reason)}::text[]) AS u(id, bind, reason)
           WHERE m.id = u.id AND m.status = 'SUBMITTING'`.pipe(Effect.asVoid, Effect.orDie)
 
-    /**
-     * Records a batch of submit outcomes in one transaction. Returns the changes senders see and the ids
-     * that went back to QUEUED (the caller re-publishes exactly those, with the next attempt number).
-     */
-    const settleSubmits = Effect.fn("MessageTransitions.settleSubmits")(
+    const settleMixed = Effect.fn("MessageTransitions.settleSubmits")(
       function* (batch: ReadonlyArray<SubmitSettlement>) {
         const accepted = batch.filter((s) => s._tag === "Accepted")
         const refused = batch.filter((s) => s._tag === "Rejected" || s._tag === "Failed")
@@ -257,6 +253,20 @@ export class MessageTransitions extends Effect.Service<MessageTransitions>()("vo
       },
       (effect) => sql.withTransaction(effect).pipe(Effect.orDie)
     )
+
+    /**
+     * Records a batch of submit outcomes atomically. Returns the changes senders see and the ids that went
+     * back to QUEUED (the caller re-publishes exactly those, with the next attempt number). The usual batch
+     * — single-part messages the SMSC accepted — is one UPDATE, atomic by itself: no transaction's extra
+     * round trips.
+     */
+    const settleSubmits = (batch: ReadonlyArray<SubmitSettlement>) =>
+      batch.every((s) => s._tag === "Accepted" && s.smscIds.length === 1)
+        ? settleAccepted(batch as ReadonlyArray<Extract<SubmitSettlement, { _tag: "Accepted" }>>).pipe(
+            Effect.map((enroute) => ({ changes: enroute.map(toChange), requeued: new Set<MessageId>() })),
+            Effect.withSpan("MessageTransitions.settleSubmits")
+          )
+        : settleMixed(batch)
 
     const applySinglePart = (batch: ReadonlyArray<CorrelatedReceipt>) =>
       batch.length === 0
@@ -305,24 +315,16 @@ export class MessageTransitions extends Effect.Service<MessageTransitions>()("vo
           RETURNING m.id, m.account_id, m.campaign_id, m.recipient, m.status`.pipe(Effect.orDie)
       })
 
-    /**
-     * Applies correlated receipts in one transaction. A receipt that changes nothing (duplicate, already
-     * final, not applicable) is recorded in `unmatched_receipts`, never applied twice.
-     */
-    const applyReceipts = Effect.fn("MessageTransitions.applyReceipts")(
-      function* (receipts: ReadonlyArray<CorrelatedReceipt>, operatorOf: (r: CorrelatedReceipt) => string) {
-        const batch = strongestPerPart(receipts)
+    /** Receipts the single-part UPDATE did not apply: parts of concatenated messages, or nothing to do. */
+    const applyRest = Effect.fn("MessageTransitions.applyReceipts")(
+      function* (rest: ReadonlyArray<CorrelatedReceipt>, operatorOf: (r: CorrelatedReceipt) => string) {
         const parts = yield* sql<{ id: MessageId; parts: number }>`
-          SELECT id, parts FROM messages WHERE id = ANY(${[...new Set(batch.map((r) => r.messageId))]}::uuid[])`.pipe(
+          SELECT id, parts FROM messages WHERE id = ANY(${[...new Set(rest.map((r) => r.messageId))]}::uuid[])`.pipe(
           Effect.orDie
         )
         const partsOf = new Map(parts.map((p) => [p.id, p.parts]))
-        const single = batch.filter((r) => partsOf.get(r.messageId) === 1)
-        const multi = batch.filter((r) => (partsOf.get(r.messageId) ?? 1) > 1)
-        const changedSingle = yield* applySinglePart(single)
-        const changedMulti = yield* applyMultipart(multi)
-        const appliedSingle = new Set(changedSingle.map((r) => r.id))
-        const notApplied = single.filter((r) => !appliedSingle.has(r.messageId))
+        const changedMulti = yield* applyMultipart(rest.filter((r) => (partsOf.get(r.messageId) ?? 1) > 1))
+        const notApplied = rest.filter((r) => partsOf.get(r.messageId) === 1)
         if (notApplied.length > 0) {
           yield* recordUnmatched(
             notApplied.map((r) => ({
@@ -334,10 +336,30 @@ export class MessageTransitions extends Effect.Service<MessageTransitions>()("vo
             }))
           )
         }
-        return [...changedSingle, ...changedMulti].map(toChange)
+        return changedMulti
       },
       (effect) => sql.withTransaction(effect).pipe(Effect.orDie)
     )
+
+    /**
+     * Applies correlated receipts. Most are for single-part messages: one UPDATE, atomic by itself, applies
+     * them; what it did not apply — parts of concatenated messages, or receipts that change nothing
+     * (duplicate, already final, not applicable), which are recorded in `unmatched_receipts`, never applied
+     * twice — goes through one transaction. A crash between the two only redelivers receipts, and
+     * applying them again changes nothing.
+     */
+    const applyReceipts = (
+      receipts: ReadonlyArray<CorrelatedReceipt>,
+      operatorOf: (r: CorrelatedReceipt) => string
+    ) =>
+      Effect.gen(function* () {
+        const batch = strongestPerPart(receipts)
+        const changedSingle = yield* applySinglePart(batch)
+        const applied = new Set<string>(changedSingle.map((r) => r.id))
+        const rest = batch.filter((r) => !applied.has(r.messageId))
+        const changedRest = rest.length === 0 ? [] : yield* applyRest(rest, operatorOf)
+        return [...changedSingle, ...changedRest].map(toChange)
+      })
 
     const recordUnmatched = (
       rows: ReadonlyArray<{
