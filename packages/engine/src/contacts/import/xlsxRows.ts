@@ -38,8 +38,14 @@ export async function* xlsxRows(source: Readable): AsyncGenerator<SheetRow> {
   let first = true
   try {
     for await (const worksheet of workbook) {
-      // later worksheets are drained by the reader, not read
-      if (!first) continue
+      if (!first) {
+        // Read to the end and dropped: a worksheet exceljs spooled to a temporary file is deleted as soon as
+        // the loop moves on, and a read stream it opened on it but nobody consumed then fails with ENOENT
+        // outside any handler (an uncaught exception).
+        for await (const _ of worksheet) {
+        }
+        continue
+      }
       first = false
       for await (const row of worksheet) {
         const values = row.values as ReadonlyArray<ExcelJS.CellValue> // sparse, from index 1
