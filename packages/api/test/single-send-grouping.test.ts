@@ -1,6 +1,6 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { ApiTest, balanceOf, newActiveSender, PRICE_PER_PART } from "./support/ApiHarness.js"
+import { ApiTest, balanceOf, call, newActiveSender, PRICE_PER_PART } from "./support/ApiHarness.js"
 
 /** Concurrent single sends of an account are accepted together; each caller still gets its own answer. */
 layer(ApiTest, { excludeTestServices: true })("single sends accepted together", (it) => {
@@ -38,5 +38,39 @@ layer(ApiTest, { excludeTestServices: true })("single sends accepted together", 
       }
       expect(yield* balanceOf(sender)).toBe(82 * PRICE_PER_PART)
     })
+  )
+
+  it.effect(
+    "sends under their own Idempotency-Keys accepted together: each key replays its own response",
+    () =>
+      Effect.gen(function* () {
+        const sender = yield* newActiveSender("Grouped keys", 100 * PRICE_PER_PART)
+        const send = (i: number) =>
+          call("POST", "/v1/messages", {
+            token: sender.key,
+            json: { to: `+3806712349${10 + i}`, text: `Keyed ${i}` },
+            headers: { "Idempotency-Key": `grouped-${i}` }
+          })
+        const first = yield* Effect.forEach(
+          Array.from({ length: 12 }, (_, i) => i),
+          send,
+          {
+            concurrency: "unbounded"
+          }
+        )
+        expect(first.every((r) => r.status === 201)).toBe(true)
+        const again = yield* Effect.forEach(
+          Array.from({ length: 12 }, (_, i) => i),
+          send,
+          {
+            concurrency: "unbounded"
+          }
+        )
+        again.forEach((reply, i) => {
+          expect(reply.headers["idempotent-replayed"]).toBe("true")
+          expect(reply.body).toEqual(first[i]!.body)
+        })
+        expect(yield* balanceOf(sender)).toBe(88 * PRICE_PER_PART)
+      })
   )
 })

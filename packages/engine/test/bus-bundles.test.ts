@@ -139,3 +139,33 @@ it.live(
     }),
   20_000
 )
+
+/** A nak'ed item still waiting to be published again when the bus closes: nothing is lost, its bundle comes back. */
+it.live(
+  "an item nak'ed with a delay when the bus closes comes back with its bundle after ack-wait (nats)",
+  () =>
+    Effect.gen(function* () {
+      const prefix = uniquePrefix()
+      const route = uniqueId("route")
+      const options = { bundleMaxItems: 200, ackWaitMs: testAckWaitMs }
+      yield* Effect.gen(function* () {
+        const bus = yield* Bus
+        yield* bus.publishSubmits(route, outgoing("later", 2))
+        const got = yield* bus.pullSubmits(route, 2, 500)
+        yield* got[0]!.ack
+        // the re-publish is due in 10 s: the bus closes first
+        yield* got[1]!.nak(10_000)
+      }).pipe(Effect.provide(natsTestLayerKeepingStreams(prefix, options)))
+      const back = yield* Effect.gen(function* () {
+        const bus = yield* Bus
+        const got = yield* bus.pullSubmits(route, 10, testAckWaitMs + 1_500)
+        yield* ackAll(got)
+        return got.map((d) => [text(d), d.redelivered])
+      }).pipe(Effect.provide(natsTestLayer(prefix, options)))
+      expect(back).toEqual([
+        ["later-0", 1],
+        ["later-1", 1]
+      ])
+    }),
+  20_000
+)
