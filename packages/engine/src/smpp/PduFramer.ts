@@ -1,17 +1,12 @@
 import smpp from "smpp"
+import { decodeMessageFields, forEachTlv, HEADER_LENGTH, Tlv } from "./messageFields.js"
 import type { DeliveredPdu } from "./types.js"
 
-const HEADER_LENGTH = 16
 const SUBMIT_SM_RESP = 0x80000004
 const DELIVER_SM = 0x00000005
 /** esm_class message type bits: 0x04 = SMSC delivery receipt. */
 const ESM_TYPE_MASK = 0x3c
 const ESM_DELIVERY_RECEIPT = 0x04
-
-const TLV_RECEIPTED_MESSAGE_ID = 0x001e
-const TLV_MESSAGE_STATE = 0x0427
-const TLV_NETWORK_ERROR_CODE = 0x0423
-const TLV_MESSAGE_PAYLOAD = 0x0424
 
 export class MalformedPduError extends Error {}
 
@@ -81,7 +76,7 @@ export class PduFramer {
   private dispatch(pdu: Buffer): void {
     const commandId = pdu.readUInt32BE(4)
     if (commandId === SUBMIT_SM_RESP) {
-      this.handlers.onSubmitResp(pdu.readUInt32BE(12), pdu.readUInt32BE(8), cString(pdu, HEADER_LENGTH).value)
+      this.handlers.onSubmitResp(pdu.readUInt32BE(12), pdu.readUInt32BE(8), submitRespMessageId(pdu))
       return
     }
     if (commandId === DELIVER_SM) {
@@ -95,18 +90,10 @@ export class PduFramer {
   }
 }
 
-/** A NUL-terminated string from `at` (to the end when the NUL is missing, as node-smpp reads it). */
-const cString = (buf: Buffer, at: number): { value: string; next: number } => {
-  if (at >= buf.length) return { value: "", next: at }
-  const nul = buf.indexOf(0, at)
-  const end = nul < 0 ? buf.length : nul
-  return { value: buf.toString("latin1", at, end), next: end + 1 }
-}
-
-const byteAt = (buf: Buffer, at: number): number => {
-  if (at >= buf.length)
-    throw new MalformedPduError(`deliver_sm ends at byte ${buf.length}, inside its fields`)
-  return buf[at]!
+/** submit_sm_resp's message_id: empty without a body (an error resp), to the end without its NUL. */
+const submitRespMessageId = (pdu: Buffer): string => {
+  const nul = pdu.indexOf(0, HEADER_LENGTH)
+  return pdu.toString("latin1", HEADER_LENGTH, nul < 0 ? pdu.length : nul)
 }
 
 /**
@@ -114,59 +101,34 @@ const byteAt = (buf: Buffer, at: number): number => {
  * other deliver_sm (left to node-smpp). short_message stays raw bytes: receipt text is ASCII.
  */
 export const decodeReceiptDeliverSm = (pdu: Buffer): DeliveredPdu | undefined => {
-  let at = HEADER_LENGTH
-  const serviceType = cString(pdu, at)
-  at = serviceType.next
-  const sourceTon = byteAt(pdu, at)
-  const sourceNpi = byteAt(pdu, at + 1)
-  const source = cString(pdu, at + 2)
-  at = source.next
-  const destTon = byteAt(pdu, at)
-  const destNpi = byteAt(pdu, at + 1)
-  const dest = cString(pdu, at + 2)
-  at = dest.next
-  const esmClass = byteAt(pdu, at)
-  if ((esmClass & ESM_TYPE_MASK) !== ESM_DELIVERY_RECEIPT) return undefined
-  at += 3 // esm_class, protocol_id, priority_flag
-  at = cString(pdu, at).next // schedule_delivery_time
-  at = cString(pdu, at).next // validity_period
-  const registeredDelivery = byteAt(pdu, at)
-  const dataCoding = byteAt(pdu, at + 2)
-  const smLength = byteAt(pdu, at + 4)
-  at += 5
-  if (at + smLength > pdu.length) throw new MalformedPduError("deliver_sm short_message runs past its end")
-  const shortMessage = pdu.subarray(at, at + smLength)
-  at += smLength
-  const delivered: {
-    -readonly [K in keyof DeliveredPdu]: DeliveredPdu[K]
-  } = {
+  const f = decodeMessageFields(pdu)
+  if (f === undefined) throw new MalformedPduError("deliver_sm ends inside its mandatory parameters")
+  if ((f.esmClass & ESM_TYPE_MASK) !== ESM_DELIVERY_RECEIPT) return undefined
+  const delivered: { -readonly [K in keyof DeliveredPdu]: DeliveredPdu[K] } = {
     command: "deliver_sm",
     command_id: DELIVER_SM,
     command_status: pdu.readUInt32BE(8),
     sequence_number: pdu.readUInt32BE(12),
-    service_type: serviceType.value,
-    source_addr_ton: sourceTon,
-    source_addr_npi: sourceNpi,
-    source_addr: source.value,
-    dest_addr_ton: destTon,
-    dest_addr_npi: destNpi,
-    destination_addr: dest.value,
-    esm_class: esmClass,
-    registered_delivery: registeredDelivery,
-    data_coding: dataCoding,
-    short_message: shortMessage
+    service_type: f.serviceType,
+    source_addr_ton: f.sourceTon,
+    source_addr_npi: f.sourceNpi,
+    source_addr: f.source,
+    dest_addr_ton: f.destTon,
+    dest_addr_npi: f.destNpi,
+    destination_addr: f.destination,
+    esm_class: f.esmClass,
+    registered_delivery: f.registeredDelivery,
+    data_coding: f.dataCoding,
+    short_message: f.shortMessage
   }
-  while (at + 4 <= pdu.length) {
-    const tag = pdu.readUInt16BE(at)
-    const length = pdu.readUInt16BE(at + 2)
-    at += 4
-    if (at + length > pdu.length) throw new MalformedPduError(`TLV 0x${tag.toString(16)} runs past the PDU`)
-    const value = pdu.subarray(at, at + length)
-    at += length
-    if (tag === TLV_RECEIPTED_MESSAGE_ID) delivered.receipted_message_id = cString(value, 0).value
-    else if (tag === TLV_MESSAGE_STATE && length >= 1) delivered.message_state = value[0]!
-    else if (tag === TLV_NETWORK_ERROR_CODE) delivered.network_error_code = Buffer.from(value)
-    else if (tag === TLV_MESSAGE_PAYLOAD) delivered.message_payload = value
-  }
+  const complete = forEachTlv(pdu, f.tlvsAt, (tag, value) => {
+    if (tag === Tlv.receiptedMessageId) {
+      const nul = value.indexOf(0)
+      delivered.receipted_message_id = value.toString("latin1", 0, nul < 0 ? value.length : nul)
+    } else if (tag === Tlv.messageState && value.length >= 1) delivered.message_state = value[0]!
+    else if (tag === Tlv.networkErrorCode) delivered.network_error_code = Buffer.from(value)
+    else if (tag === Tlv.messagePayload) delivered.message_payload = value
+  })
+  if (!complete) throw new MalformedPduError("a deliver_sm TLV runs past the PDU")
   return delivered
 }

@@ -6,7 +6,9 @@
  * go through node-smpp.
  */
 
-export const HEADER_LENGTH = 16
+import { decodeMessageFields, HEADER_LENGTH, Tlv } from "../smpp/messageFields.js"
+
+export { HEADER_LENGTH }
 
 export const CommandId = {
   generic_nack: 0x80000000,
@@ -24,9 +26,6 @@ export const CommandId = {
 } as const
 
 const RESPONSE_BIT = 0x80000000
-const RECEIPTED_MESSAGE_ID_TAG = 0x001e
-const MESSAGE_STATE_TAG = 0x0427
-const MESSAGE_PAYLOAD_TAG = 0x0424
 /** A short_message holds at most 254 bytes (sm_length is one octet); more goes in message_payload. */
 const MAX_SHORT_MESSAGE = 254
 
@@ -118,7 +117,7 @@ export const encodeDeliverSm = (f: DeliverSmFields): Buffer => {
   pdu[o++] = 0
   if (payloadTlv) {
     pdu[o++] = 0
-    o = pdu.writeUInt16BE(MESSAGE_PAYLOAD_TAG, o)
+    o = pdu.writeUInt16BE(Tlv.messagePayload, o)
     o = pdu.writeUInt16BE(f.shortMessage.length, o)
   } else {
     pdu[o++] = f.shortMessage.length
@@ -126,13 +125,13 @@ export const encodeDeliverSm = (f: DeliverSmFields): Buffer => {
   pdu.set(f.shortMessage, o)
   o += f.shortMessage.length
   if (f.receiptedMessageId !== undefined) {
-    o = pdu.writeUInt16BE(RECEIPTED_MESSAGE_ID_TAG, o)
+    o = pdu.writeUInt16BE(Tlv.receiptedMessageId, o)
     o = pdu.writeUInt16BE(f.receiptedMessageId.length + 1, o)
     o += pdu.write(f.receiptedMessageId, o, "latin1")
     pdu[o++] = 0
   }
   if (f.messageState !== undefined) {
-    o = pdu.writeUInt16BE(MESSAGE_STATE_TAG, o)
+    o = pdu.writeUInt16BE(Tlv.messageState, o)
     o = pdu.writeUInt16BE(1, o)
     pdu[o++] = f.messageState
   }
@@ -154,61 +153,18 @@ export interface SubmitSm {
   readonly message: Buffer
 }
 
-const cstringEnd = (pdu: Buffer, offset: number): number => {
-  const end = pdu.indexOf(0, offset)
-  return end < 0 ? -1 : end
-}
-
 /** Decodes a whole submit_sm PDU; undefined when it ends before its short_message. */
 export const decodeSubmitSm = (pdu: Buffer): SubmitSm | undefined => {
-  let o = HEADER_LENGTH
-  const serviceTypeEnd = cstringEnd(pdu, o)
-  if (serviceTypeEnd < 0) return undefined
-  o = serviceTypeEnd + 1
-  const sourceTon = pdu[o++]
-  const sourceNpi = pdu[o++]
-  const sourceEnd = cstringEnd(pdu, o)
-  if (sourceEnd < 0) return undefined
-  const source = pdu.toString("latin1", o, sourceEnd)
-  o = sourceEnd + 1
-  const destTon = pdu[o++]
-  const destNpi = pdu[o++]
-  const destinationEnd = cstringEnd(pdu, o)
-  if (destinationEnd < 0) return undefined
-  const destination = pdu.toString("latin1", o, destinationEnd)
-  o = destinationEnd + 1
-  const esmClass = pdu[o]
-  o += 3 // esm_class, protocol_id, priority_flag
-  const scheduleEnd = cstringEnd(pdu, o)
-  if (scheduleEnd < 0) return undefined
-  const validityEnd = cstringEnd(pdu, scheduleEnd + 1)
-  if (validityEnd < 0) return undefined
-  o = validityEnd + 1
-  const registeredDelivery = pdu[o]
-  const dataCoding = pdu[o + 2]
-  const smLength = pdu[o + 4]
-  o += 5
-  if (
-    sourceTon === undefined ||
-    sourceNpi === undefined ||
-    destTon === undefined ||
-    destNpi === undefined ||
-    esmClass === undefined ||
-    registeredDelivery === undefined ||
-    dataCoding === undefined ||
-    smLength === undefined ||
-    o + smLength > pdu.length
-  ) {
-    return undefined
-  }
-  let message = pdu.subarray(o, o + smLength)
-  o += smLength
-  if (smLength === 0) {
+  const f = decodeMessageFields(pdu)
+  if (f === undefined) return undefined
+  let message = f.shortMessage
+  if (message.length === 0) {
+    let o = f.tlvsAt
     while (o + 4 <= pdu.length) {
       const tag = pdu.readUInt16BE(o)
       const length = pdu.readUInt16BE(o + 2)
       o += 4
-      if (tag === MESSAGE_PAYLOAD_TAG) {
+      if (tag === Tlv.messagePayload) {
         message = pdu.subarray(o, Math.min(o + length, pdu.length))
         break
       }
@@ -216,15 +172,15 @@ export const decodeSubmitSm = (pdu: Buffer): SubmitSm | undefined => {
     }
   }
   return {
-    sourceTon,
-    sourceNpi,
-    source,
-    destTon,
-    destNpi,
-    destination,
-    esmClass,
-    registeredDelivery,
-    dataCoding,
+    sourceTon: f.sourceTon,
+    sourceNpi: f.sourceNpi,
+    source: f.source,
+    destTon: f.destTon,
+    destNpi: f.destNpi,
+    destination: f.destination,
+    esmClass: f.esmClass,
+    registeredDelivery: f.registeredDelivery,
+    dataCoding: f.dataCoding,
     message
   }
 }
