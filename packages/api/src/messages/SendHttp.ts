@@ -1,9 +1,10 @@
 import { HttpApiBuilder } from "@effect/platform"
+import type { AccountId } from "@volley/core"
 import { Effect, Schema } from "effect"
 import { VolleyApi } from "../Api.js"
 import { CurrentAccount } from "../auth/CurrentAccount.js"
 import { Estimator } from "./Estimator.js"
-import { Idempotency } from "./Idempotency.js"
+import { type Commit, Idempotency } from "./Idempotency.js"
 import { BatchResult, SendBatchRequest, SendErrors, SendMessageRequest, SentMessage } from "./SendApi.js"
 import { Sending } from "./Sending.js"
 
@@ -16,45 +17,54 @@ export const SendLive = HttpApiBuilder.group(VolleyApi, "send", (handlers) =>
     const sending = yield* Sending
     const idempotency = yield* Idempotency
     const estimator = yield* Estimator
+    /** A send endpoint: the caller's account, once per Idempotency-Key, answered 201. */
+    const sendOnce = <P, PI, A, I, E>(
+      endpoint: string,
+      request: Schema.Schema<P, PI>,
+      success: Schema.Schema<A, I>,
+      payload: P,
+      key: string | undefined,
+      run: (accountId: AccountId, commit: Commit<A>) => Effect.Effect<A, E>
+    ) =>
+      Effect.flatMap(CurrentAccount, ({ accountId }) =>
+        idempotency.once(
+          {
+            accountId,
+            key,
+            endpoint,
+            payload: Schema.encodeSync(request)(payload),
+            success,
+            successStatus: 201,
+            errors: SendErrors
+          },
+          (commit) => run(accountId, commit)
+        )
+      )
     return handlers
       .handle(
         "send",
         ({ payload, headers }) =>
-          Effect.gen(function* () {
-            const { accountId } = yield* CurrentAccount
-            return yield* idempotency.once(
-              {
-                accountId,
-                key: headers["idempotency-key"],
-                endpoint: "POST /v1/messages",
-                payload: Schema.encodeSync(SendMessageRequest)(payload),
-                success: SentMessage,
-                successStatus: 201,
-                errors: SendErrors
-              },
-              (commit) => sending.single(accountId, payload, commit)
-            )
-          }),
+          sendOnce(
+            "POST /v1/messages",
+            SendMessageRequest,
+            SentMessage,
+            payload,
+            headers["idempotency-key"],
+            (a, c) => sending.single(a, payload, c)
+          ),
         atomically
       )
       .handle(
         "sendBatch",
         ({ payload, headers }) =>
-          Effect.gen(function* () {
-            const { accountId } = yield* CurrentAccount
-            return yield* idempotency.once(
-              {
-                accountId,
-                key: headers["idempotency-key"],
-                endpoint: "POST /v1/messages/batch",
-                payload: Schema.encodeSync(SendBatchRequest)(payload),
-                success: BatchResult,
-                successStatus: 201,
-                errors: SendErrors
-              },
-              (commit) => sending.batch(accountId, payload, commit)
-            )
-          }),
+          sendOnce(
+            "POST /v1/messages/batch",
+            SendBatchRequest,
+            BatchResult,
+            payload,
+            headers["idempotency-key"],
+            (a, c) => sending.batch(a, payload, c)
+          ),
         atomically
       )
       .handle("estimate", ({ payload }) =>
