@@ -14,6 +14,7 @@ import { pgClientFromUrl } from "@volley/engine/db/Database"
 import { MigrationsLive } from "@volley/engine/db/Migrations"
 import { RepositoriesLive } from "@volley/engine/db/Repositories"
 import { Effect, Layer, Logger, LogLevel, Redacted } from "effect"
+import { int } from "../../engine/bench/options.js"
 import {
   benchSchema,
   runNames,
@@ -25,23 +26,18 @@ import {
 const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
-    rows: { type: "string", default: "1000000" },
-    batch: { type: "string", default: "5000" },
-    "invalid-every": { type: "string", default: "100" },
-    "repeat-every": { type: "string", default: "50" }
+    rows: { type: "string" },
+    batch: { type: "string" },
+    "invalid-every": { type: "string" },
+    "repeat-every": { type: "string" }
   },
   strict: true
 })
-const positive = (name: string, value: string) => {
-  const n = Number(value.replaceAll("_", ""))
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`)
-  return n
-}
 const options = {
-  rows: positive("rows", values.rows),
-  batch: positive("batch", values.batch),
-  invalidEvery: positive("invalid-every", values["invalid-every"]),
-  repeatEvery: positive("repeat-every", values["repeat-every"])
+  rows: int("rows", values.rows, 1_000_000, 1),
+  batch: int("batch", values.batch, 5_000, 1),
+  invalidEvery: int("invalid-every", values["invalid-every"], 100, 1),
+  repeatEvery: int("repeat-every", values["repeat-every"], 50, 1)
 }
 
 /** Rows back that a repeated row copies: always an earlier batch, so the database tells it apart. */

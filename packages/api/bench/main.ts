@@ -15,6 +15,7 @@ import type { AccountId } from "@volley/core"
 import { ApiKeysRepo } from "@volley/engine/apikey/ApiKeysRepo"
 import { InfrastructureLive, StorageLive } from "@volley/engine/Engine"
 import { ConfigProvider, Effect, Layer, Logger, LogLevel } from "effect"
+import { int } from "../../engine/bench/options.js"
 import { ROUTE_PREFIX, seedBenchCatalog } from "../../engine/bench/seed.js"
 import {
   benchSchema,
@@ -29,29 +30,24 @@ import {
 const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
-    batches: { type: "string", default: "100" },
-    "batch-size": { type: "string", default: "1000" },
-    "batch-concurrency": { type: "string", default: "4" },
-    singles: { type: "string", default: "20000" },
-    clients: { type: "string", default: "200" },
-    "paced-rate": { type: "string", default: "300" },
-    "paced-seconds": { type: "string", default: "10" }
+    batches: { type: "string" },
+    "batch-size": { type: "string" },
+    "batch-concurrency": { type: "string" },
+    singles: { type: "string" },
+    clients: { type: "string" },
+    "paced-rate": { type: "string" },
+    "paced-seconds": { type: "string" }
   },
   strict: true
 })
-const positive = (name: string, value: string) => {
-  const n = Number(value.replaceAll("_", ""))
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`)
-  return n
-}
 const options = {
-  batches: positive("batches", values.batches),
-  batchSize: positive("batch-size", values["batch-size"]),
-  batchConcurrency: positive("batch-concurrency", values["batch-concurrency"]),
-  singles: positive("singles", values.singles),
-  clients: positive("clients", values.clients),
-  pacedRate: positive("paced-rate", values["paced-rate"]),
-  pacedSeconds: positive("paced-seconds", values["paced-seconds"])
+  batches: int("batches", values.batches, 100, 1),
+  batchSize: int("batch-size", values["batch-size"], 1_000, 1),
+  batchConcurrency: int("batch-concurrency", values["batch-concurrency"], 4, 1),
+  singles: int("singles", values.singles, 20_000, 1),
+  clients: int("clients", values.clients, 200, 1),
+  pacedRate: int("paced-rate", values["paced-rate"], 300, 1),
+  pacedSeconds: int("paced-seconds", values["paced-seconds"], 10, 1)
 }
 
 interface Latencies {

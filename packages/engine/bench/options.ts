@@ -33,7 +33,8 @@ export interface BenchOptions {
   readonly keep: boolean
 }
 
-const int = (name: string, value: string | undefined, fallback: number, min = 0): number => {
+/** A whole-number option (`_` allowed as a digit separator), at least `min`. */
+export const int = (name: string, value: string | undefined, fallback: number, min = 0): number => {
   if (value === undefined) return fallback
   const n = Number(value.replaceAll("_", ""))
   if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${value}`)
