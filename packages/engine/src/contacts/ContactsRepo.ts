@@ -15,6 +15,19 @@ const columns = `id, group_id, msisdn, name, fields::text AS fields, created_at`
 
 const Counts = Schema.Struct({ groupFound: Schema.Boolean, affected: Schema.Int })
 
+/** Contacts as the parallel arrays an `unnest` insert takes. */
+const columnsOf = (contacts: ReadonlyArray<NewContact>) => {
+  const msisdns: Array<string> = []
+  const names: Array<string | null> = []
+  const fields: Array<string> = []
+  for (const c of contacts) {
+    msisdns.push(c.msisdn)
+    names.push(c.name ?? null)
+    fields.push(c.fields === undefined ? "{}" : JSON.stringify(c.fields))
+  }
+  return { msisdns, names, fields }
+}
+
 /** What one batch of an import did; see `importBatch`. */
 export interface ImportBatchResult {
   readonly added: number
@@ -40,14 +53,7 @@ export class ContactsRepo extends Effect.Service<ContactsRepo>()("volley/Contact
       groupId: GroupId,
       contacts: ReadonlyArray<NewContact>
     ) {
-      const msisdns: Array<string> = []
-      const names: Array<string | null> = []
-      const fields: Array<string> = []
-      for (const c of contacts) {
-        msisdns.push(c.msisdn)
-        names.push(c.name ?? null)
-        fields.push(JSON.stringify(c.fields ?? {}))
-      }
+      const { msisdns, names, fields } = columnsOf(contacts)
       const result = yield* sql`
         WITH g AS (
           SELECT id FROM contact_groups WHERE id = ${groupId} AND account_id = ${accountId}),
@@ -190,14 +196,7 @@ export class ContactsRepo extends Effect.Service<ContactsRepo>()("volley/Contact
       groupId: GroupId,
       contacts: ReadonlyArray<NewContact>
     ) {
-      const msisdns: Array<string> = []
-      const names: Array<string | null> = []
-      const fields: Array<string> = []
-      for (const c of contacts) {
-        msisdns.push(c.msisdn)
-        names.push(c.name ?? null)
-        fields.push(c.fields === undefined ? "{}" : JSON.stringify(c.fields))
-      }
+      const { msisdns, names, fields } = columnsOf(contacts)
       const inserted = yield* sql<{ readonly msisdn: string }>`
         INSERT INTO contacts (group_id, msisdn, name, fields)
         SELECT ${groupId}, i.msisdn, i.name, i.fields::jsonb
