@@ -5,12 +5,14 @@ import { Layer } from "effect"
 import schema from "./migrations/0001_schema.js"
 import sendApi from "./migrations/0002_send_api.js"
 import webhooks from "./migrations/0003_webhooks.js"
+import campaigns from "./migrations/0004_campaigns.js"
 
 /** Every migration, in order. Keys must look like `0001_name`. */
 const record = {
   "0001_schema": schema,
   "0002_send_api": sendApi,
-  "0003_webhooks": webhooks
+  "0003_webhooks": webhooks,
+  "0004_campaigns": campaigns
 }
 
 export const migrationNames = Object.keys(record)

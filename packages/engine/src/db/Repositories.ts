@@ -4,6 +4,7 @@ import { Ledger } from "../account/Ledger.js"
 import { TestModeQuota } from "../account/TestModeQuota.js"
 import { ApiKeysRepo } from "../apikey/ApiKeysRepo.js"
 import { BlacklistRepo } from "../blacklist/BlacklistRepo.js"
+import { CampaignsRepo } from "../campaign/CampaignsRepo.js"
 import { CatalogRepo } from "../catalog/CatalogRepo.js"
 import { RouteBacklog } from "../catalog/RouteBacklog.js"
 import { ContactsRepo } from "../contacts/ContactsRepo.js"
@@ -21,6 +22,7 @@ export const RepositoriesLive = Layer.mergeAll(
   GroupsRepo.Default,
   ContactsRepo.Default,
   BlacklistRepo.Default,
+  CampaignsRepo.Default,
   CatalogRepo.Default,
   RouteBacklog.Default,
   IdempotencyKeysRepo.Default,
