@@ -2,6 +2,8 @@ import { Config, Duration, Effect, Layer, Option } from "effect"
 import { BindSupervisor } from "./bind/BindSupervisor.js"
 import { BindTuning } from "./bind/BindTuning.js"
 import { BusLive } from "./bus/BusLive.js"
+import { CampaignSupervisor } from "./campaign/CampaignSupervisor.js"
+import { CampaignTuning } from "./campaign/CampaignTuning.js"
 import { RoutingCatalog } from "./catalog/RoutingCatalog.js"
 import { DatabaseLive } from "./db/Database.js"
 import { MigrationsLive } from "./db/Migrations.js"
@@ -47,8 +49,8 @@ const RecoveryLive = Layer.unwrapEffect(
 )
 
 /**
- * The engine's actors (DESIGN.md §1): a BindActor per enabled bind, the DLR correlator, the recovery
- * sweepers, and the send path that feeds them. Needs storage and infrastructure; the catalog must be
+ * The engine's actors (DESIGN.md §1): a BindActor per enabled bind, a CampaignScheduler per running
+ * campaign, the DLR correlator, the recovery sweepers, and the send path that feeds them. Needs storage and infrastructure; the catalog must be
  * seeded before it is built (the routing catalog and the binds are read at start).
  */
 export const ActorsLive = Layer.mergeAll(
@@ -56,5 +58,10 @@ export const ActorsLive = Layer.mergeAll(
   BindSupervisor.Default,
   DlrCorrelator.layer(),
   RecoveryLive,
-  WebhookDispatcher.layer()
-).pipe(Layer.provideMerge(RoutingCatalog.Default), Layer.provide(BindTuning.fromEnv))
+  WebhookDispatcher.layer(),
+  CampaignSupervisor.layer.pipe(Layer.provide(SendService.Default))
+).pipe(
+  Layer.provideMerge(RoutingCatalog.Default),
+  Layer.provide(BindTuning.fromEnv),
+  Layer.provide(CampaignTuning.fromEnv)
+)

@@ -57,8 +57,13 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
           withinCommit
         })
         .pipe(
-          // the caller's own account exists, and the send path only ever debits positive sums
-          Effect.catchTags({ AccountNotFound: Effect.die, InvalidLedgerAmount: Effect.die })
+          // the caller's own account exists, the send path only ever debits positive sums, and the
+          // API's commit work (an Idempotency-Key's record) never vetoes a send
+          Effect.catchTags({
+            AccountNotFound: Effect.die,
+            InvalidLedgerAmount: Effect.die,
+            CommitVetoed: Effect.die
+          })
         )
 
     const ownAccount = (accountId: AccountId) =>
@@ -120,7 +125,13 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
           { to: request.to, text: request.text },
           (result) => commit(sentMessage(account, request, result))
         )
-        .pipe(Effect.catchTags({ AccountNotFound: Effect.die, InvalidLedgerAmount: Effect.die }))
+        .pipe(
+          Effect.catchTags({
+            AccountNotFound: Effect.die,
+            InvalidLedgerAmount: Effect.die,
+            CommitVetoed: Effect.die
+          })
+        )
       const result =
         account.mode === "test"
           ? yield* Effect.gen(function* () {

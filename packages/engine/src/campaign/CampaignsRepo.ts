@@ -33,7 +33,7 @@ export const CampaignRow = Schema.Struct({
   groupIds: Schema.Array(GroupId),
   status: CampaignStatus,
   statusReason: Schema.NullOr(Schema.String),
-  startAt: Schema.NullOr(Schema.DateFromSelf),
+  startAt: Schema.NullOr(Schema.Date),
   windowStart: Schema.NullOr(Schema.String),
   windowEnd: Schema.NullOr(Schema.String),
   rateCap: Schema.NullOr(Schema.Number),
@@ -45,9 +45,9 @@ export const CampaignRow = Schema.Struct({
   skipped: Int8,
   duplicates: Int8,
   chargedMinor: Int8,
-  createdAt: Schema.DateFromSelf,
-  startedAt: Schema.NullOr(Schema.DateFromSelf),
-  finishedAt: Schema.NullOr(Schema.DateFromSelf)
+  createdAt: Schema.Date,
+  startedAt: Schema.NullOr(Schema.Date),
+  finishedAt: Schema.NullOr(Schema.Date)
 })
 export type CampaignRow = typeof CampaignRow.Type
 

@@ -18,7 +18,7 @@ import { parsePhoneNumberWithCountry } from "@volley/core/phone/PhoneNumber"
 import { priceOf } from "@volley/core/pricing/Pricing"
 import { resolveRoute } from "@volley/core/routing/Routing"
 import { resolveValidity } from "@volley/core/validity/Validity"
-import { Duration, Effect, Either } from "effect"
+import { Duration, Effect, Either, Schema } from "effect"
 import { AccountsRepo } from "../account/AccountsRepo.js"
 import { Ledger } from "../account/Ledger.js"
 import { BlacklistRepo } from "../blacklist/BlacklistRepo.js"
@@ -41,15 +41,22 @@ export interface SendRequest {
   readonly campaignId?: CampaignId | undefined
   /**
    * Runs inside the transaction that persists and debits, with the result the caller will get: what it
-   * writes commits with the send or not at all (the API stores an Idempotency-Key's response this way).
+   * writes commits with the send or not at all (the API stores an Idempotency-Key's response this way;
+   * a campaign page its cursor). Failing with `CommitVetoed` rolls the whole send back.
    */
-  readonly withinCommit?: ((result: SendResult) => Effect.Effect<void>) | undefined
+  readonly withinCommit?: ((result: SendResult) => Effect.Effect<void, CommitVetoed>) | undefined
 }
+
+/** The caller's `withinCommit` refused the send (e.g. its campaign was paused meanwhile): nothing happened. */
+export class CommitVetoed extends Schema.TaggedError<CommitVetoed>()("CommitVetoed", {
+  reason: Schema.String
+}) {}
 
 export interface AcceptedSms {
   readonly index: number
   readonly messageId: MessageId
   readonly to: E164
+  readonly routeId: RouteId
   readonly parts: number
   readonly chargeMinor: number
 }
@@ -195,6 +202,7 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
           index,
           messageId: m.id,
           to: m.recipient,
+          routeId: m.routeId,
           parts: m.parts,
           chargeMinor: m.chargeMinor
         })),
