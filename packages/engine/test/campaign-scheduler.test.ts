@@ -5,13 +5,7 @@ import { AccountsRepo } from "../src/account/AccountsRepo.js"
 import { Ledger } from "../src/account/Ledger.js"
 import { BlacklistRepo } from "../src/blacklist/BlacklistRepo.js"
 import { SmscSimulator } from "../src/smsc-sim/SmscSimulator.js"
-import {
-  acceptedByDestination,
-  bindActors,
-  destinationOf,
-  disableBinds,
-  numbers
-} from "./support/BindScenario.js"
+import { acceptedByDestination, destinationOf, disableBinds, numbers } from "./support/BindScenario.js"
 import {
   campaignActors,
   campaignMessages,
@@ -240,6 +234,41 @@ layer(engineInfrastructure({ bus: "nats", hotmaps: "redis" }), { excludeTestServ
           }).pipe(Effect.provide(campaignActors()), Effect.ensuring(disableBinds(["cp-4"])))
         }),
       60_000
+    )
+
+    it.scoped("a scheduled campaign starts by itself when its start time comes", () =>
+      Effect.gen(function* () {
+        const sim = yield* SmscSimulator.scoped({ accounts: { cp6: { receiptDelayMs: 10 } } })
+        const accountId = yield* seedSimCatalog(sim.port, [
+          {
+            operatorId: "op-cp6",
+            routeId: "route-cp6",
+            prefixes: ["38073"],
+            binds: [{ id: "cp-6", systemId: "cp6" }]
+          }
+        ])
+        const group = yield* groupWith(
+          accountId,
+          "S",
+          numbers("38073", 20).map((msisdn) => ({ msisdn }))
+        )
+        const startAt = new Date(Date.now() + 1_500)
+        const id = yield* insertCampaign({
+          accountId,
+          groupIds: [group],
+          body: "Later",
+          status: "scheduled",
+          startAt
+        })
+        yield* Effect.gen(function* () {
+          const running = yield* eventually(campaignOf(id), (c) => c.status !== "scheduled")
+          expect(running.startedAt!.getTime()).toBeGreaterThanOrEqual(startAt.getTime())
+          const done = yield* completed(id)
+          expect(done.progress.messages).toBe(20)
+          const rows = yield* campaignMessages(id)
+          expect(rows.length).toBe(20)
+        }).pipe(Effect.provide(campaignActors()), Effect.ensuring(disableBinds(["cp-6"])))
+      })
     )
 
     it.scoped("sends nothing outside its send window", () =>

@@ -48,7 +48,8 @@ export interface TestCampaign {
   readonly groupIds: ReadonlyArray<GroupId>
   readonly body: string
   readonly sender?: string
-  readonly status?: "draft" | "running"
+  readonly status?: "draft" | "running" | "scheduled"
+  readonly startAt?: Date
   readonly rateCap?: number
   readonly onMissingField?: "skip" | "empty"
   readonly window?: { readonly start: string; readonly end: string }
@@ -61,11 +62,12 @@ export const insertCampaign = (spec: TestCampaign) =>
     const id = uuid7() as CampaignId
     yield* sql`
       INSERT INTO campaigns (id, account_id, name, sender, body, group_ids, status, rate_cap, on_missing_field,
-                             window_start, window_end, started_at)
+                             window_start, window_end, start_at, started_at)
       VALUES (${id}, ${spec.accountId}, ${`campaign ${id.slice(-6)}`}, ${spec.sender ?? "Volley"}, ${spec.body},
               ${spec.groupIds}::uuid[], ${spec.status ?? "running"}, ${spec.rateCap ?? null},
               ${spec.onMissingField ?? "skip"}, ${spec.window?.start ?? null}::time, ${spec.window?.end ?? null}::time,
-              now())`
+              ${spec.startAt?.toISOString() ?? null}::timestamptz,
+              ${spec.status === "scheduled" ? null : new Date().toISOString()}::timestamptz)`
     return id
   }).pipe(Effect.orDie)
 
