@@ -1,6 +1,7 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { AccountApi, AccountsAdminApi } from "./accounts/AccountsApi.js"
 import { BlacklistApi } from "./blacklist/BlacklistApi.js"
+import { CampaignsApi } from "./campaigns/CampaignsApi.js"
 import { BindsAdminApi } from "./catalog/BindsApi.js"
 import { OperatorsAdminApi } from "./catalog/OperatorsApi.js"
 import { RoutesAdminApi } from "./catalog/RoutesApi.js"
@@ -29,6 +30,7 @@ export class VolleyApi extends HttpApi.make("volley")
   .add(GroupsApi)
   .add(ContactsApi)
   .add(ImportsApi)
+  .add(CampaignsApi)
   .add(AccountsAdminApi)
   .add(KeysAdminApi)
   .add(SenderIdsAdminApi)

@@ -17,6 +17,8 @@ import { AdminToken } from "./auth/AdminToken.js"
 import { OperatorAuthLive } from "./auth/OperatorAuthHttp.js"
 import { SenderAuthLive } from "./auth/SenderAuthHttp.js"
 import { BlacklistLive } from "./blacklist/BlacklistHttp.js"
+import { CampaignPreviewer } from "./campaigns/CampaignPreviewer.js"
+import { CampaignsLive } from "./campaigns/CampaignsHttp.js"
 import { BindsAdminLive } from "./catalog/BindsHttp.js"
 import { CatalogChanges } from "./catalog/CatalogChanges.js"
 import { CatalogState } from "./catalog/CatalogState.js"
@@ -57,6 +59,7 @@ export const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(
     GroupsLive,
     ContactsLive,
     ImportsLive.pipe(Layer.provide(ContactImport.Default)),
+    CampaignsLive.pipe(Layer.provide(CampaignPreviewer.Default)),
     OperatorsAdminLive,
     BindsAdminLive,
     RoutesAdminLive,

@@ -46,7 +46,7 @@ const fillGroup = (client: pg.Client, accountId: AccountId, count: number) =>
     await client.query(
       `INSERT INTO contacts (group_id, msisdn, name, fields)
        SELECT $1, '+${ROUTE_PREFIX}' || lpad(i::text, 7, '0'), 'Name' || i,
-              jsonb_build_object('code', lpad(((i * 7919) % 1000000)::text, 6, '0'))
+              jsonb_build_object('code', lpad(((i::int8 * 7919) % 1000000)::text, 6, '0'))
        FROM generate_series(0, $2 - 1) AS i`,
       [groupId, count]
     )

@@ -1,12 +1,44 @@
-import { type AccountId, analyze, RecipientRefused, type RefusalCode } from "@volley/core"
+import { type AccountId, analyze, type E164, RecipientRefused, type RefusalCode } from "@volley/core"
 import { parsePhoneNumberWithCountry } from "@volley/core/phone/PhoneNumber"
 import { priceOf } from "@volley/core/pricing/Pricing"
 import { resolveRoute } from "@volley/core/routing/Routing"
 import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
 import { BlacklistRepo } from "@volley/engine/blacklist/BlacklistRepo"
-import { RoutingCatalog } from "@volley/engine/catalog/RoutingCatalog"
+import { type CatalogSnapshot, RoutingCatalog } from "@volley/engine/catalog/RoutingCatalog"
 import { Effect, Either } from "effect"
 import { Estimate, EstimatedRecipient, type EstimateRequest } from "./SendApi.js"
+
+export interface PricedRecipient {
+  readonly to: E164
+  readonly pricePerPartMinor: number
+  readonly chargeMinor: number
+}
+
+/**
+ * A number's route and the price of a message of `parts` parts to it, or why a send would refuse it:
+ * the send path's checks in its order (number, route, price). Campaign previews use it too.
+ */
+export const priceRecipient = (
+  snapshot: CatalogSnapshot,
+  to: string,
+  parts: number
+): Either.Either<PricedRecipient, { readonly code: RefusalCode; readonly message: string }> => {
+  const number = parsePhoneNumberWithCountry(to)
+  if (Either.isLeft(number)) return Either.left({ code: "INVALID_NUMBER", message: number.left.message })
+  const route = resolveRoute(snapshot.routing, number.right.e164)
+  if (Either.isLeft(route)) return Either.left({ code: "NO_ROUTE", message: route.left.message })
+  const price = priceOf(snapshot.prices, {
+    routeId: route.right.primary,
+    country: number.right.country,
+    parts
+  })
+  if (Either.isLeft(price)) return Either.left({ code: "NO_PRICE", message: price.left.message })
+  return Either.right({
+    to: number.right.e164,
+    pricePerPartMinor: price.right.pricePerPart,
+    chargeMinor: price.right.total
+  })
+}
 
 const refuse = (index: number, recipient: string, code: RefusalCode, message: string) =>
   new RecipientRefused({ index, recipient, code, message })
@@ -37,31 +69,17 @@ export class Estimator extends Effect.Service<Estimator>()("volley/api/Estimator
       const refused: Array<RecipientRefused> = []
       const priced: Array<EstimatedRecipient> = []
       for (const [index, to] of request.to.entries()) {
-        const number = parsePhoneNumberWithCountry(to)
-        if (Either.isLeft(number)) {
-          refused.push(refuse(index, to, "INVALID_NUMBER", number.left.message))
-          continue
-        }
-        const route = resolveRoute(snapshot.routing, number.right.e164)
-        if (Either.isLeft(route)) {
-          refused.push(refuse(index, to, "NO_ROUTE", route.left.message))
-          continue
-        }
-        const price = priceOf(snapshot.prices, {
-          routeId: route.right.primary,
-          country: number.right.country,
-          parts: text.parts
-        })
+        const price = priceRecipient(snapshot, to, text.parts)
         if (Either.isLeft(price)) {
-          refused.push(refuse(index, to, "NO_PRICE", price.left.message))
+          refused.push(refuse(index, to, price.left.code, price.left.message))
           continue
         }
         priced.push(
           new EstimatedRecipient({
             index,
-            to: number.right.e164,
-            pricePerPartMinor: price.right.pricePerPart,
-            chargeMinor: price.right.total
+            to: price.right.to,
+            pricePerPartMinor: price.right.pricePerPartMinor,
+            chargeMinor: price.right.chargeMinor
           })
         )
       }

@@ -24,3 +24,36 @@ export class CampaignStateConflict extends Schema.TaggedError<CampaignStateConfl
     return `Campaign ${this.campaignId} is ${this.status}: it cannot ${this.action}`
   }
 }
+
+/** Which rule a campaign's settings broke. */
+export const CampaignProblem = Schema.Literal(
+  "EMPTY_NAME",
+  "EMPTY_TEXT",
+  "NO_GROUPS",
+  "TOO_MANY_GROUPS",
+  "DUPLICATE_GROUP",
+  "INVALID_RATE_CAP",
+  "INVALID_VALIDITY"
+)
+export type CampaignProblem = typeof CampaignProblem.Type
+
+const problemExplanations: Record<CampaignProblem, string> = {
+  EMPTY_NAME: "needs a name",
+  EMPTY_TEXT: "needs a text",
+  NO_GROUPS: "needs at least one group",
+  TOO_MANY_GROUPS: "can send to at most 20 groups",
+  DUPLICATE_GROUP: "names a group twice",
+  INVALID_RATE_CAP: "needs a rate cap of at least 1 message per second",
+  INVALID_VALIDITY: "needs a validity period between 60 seconds and 7 days"
+}
+
+/** Settings a campaign cannot have; the HTTP schema refuses most of them first, this guards the engine. */
+export class InvalidCampaign extends Schema.TaggedError<InvalidCampaign>()("InvalidCampaign", {
+  reason: CampaignProblem,
+  /** The offending value, when there is one (e.g. the repeated group id). */
+  value: Schema.optional(Schema.String)
+}) {
+  override get message() {
+    return `A campaign ${problemExplanations[this.reason]}${this.value === undefined ? "" : ` (${this.value})`}`
+  }
+}

@@ -4,6 +4,9 @@ import { Ledger } from "../account/Ledger.js"
 import { TestModeQuota } from "../account/TestModeQuota.js"
 import { ApiKeysRepo } from "../apikey/ApiKeysRepo.js"
 import { BlacklistRepo } from "../blacklist/BlacklistRepo.js"
+import { CampaignAudience } from "../campaign/CampaignAudience.js"
+import { CampaignControl } from "../campaign/CampaignControl.js"
+import { CampaignReports } from "../campaign/CampaignReports.js"
 import { CampaignsRepo } from "../campaign/CampaignsRepo.js"
 import { CatalogRepo } from "../catalog/CatalogRepo.js"
 import { RouteBacklog } from "../catalog/RouteBacklog.js"
@@ -23,6 +26,9 @@ export const RepositoriesLive = Layer.mergeAll(
   ContactsRepo.Default,
   BlacklistRepo.Default,
   CampaignsRepo.Default,
+  CampaignControl.Default,
+  CampaignReports.Default,
+  CampaignAudience.Default,
   CatalogRepo.Default,
   RouteBacklog.Default,
   IdempotencyKeysRepo.Default,
