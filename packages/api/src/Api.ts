@@ -1,5 +1,7 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { AccountApi, AccountsAdminApi } from "./accounts/AccountsApi.js"
+import { BindEventsApi } from "./admin/BindEventsApi.js"
+import { SessionApi } from "./admin/SessionApi.js"
 import { BlacklistApi } from "./blacklist/BlacklistApi.js"
 import { CampaignsApi } from "./campaigns/CampaignsApi.js"
 import { BindsAdminApi } from "./catalog/BindsApi.js"
@@ -37,6 +39,8 @@ export class VolleyApi extends HttpApi.make("volley")
   .add(OperatorsAdminApi)
   .add(BindsAdminApi)
   .add(RoutesAdminApi)
+  .add(SessionApi)
+  .add(BindEventsApi)
   .annotate(OpenApi.Title, "Volley SMS API")
   .annotate(OpenApi.Version, "0.1.0")
   .annotate(

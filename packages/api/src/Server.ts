@@ -13,6 +13,12 @@ import { WebhookSender } from "@volley/engine/webhook/WebhookSender"
 import { Effect, Layer } from "effect"
 import { VolleyApi } from "./Api.js"
 import { AccountLive, AccountsAdminLive } from "./accounts/AccountsHttp.js"
+import { AdminUiLive } from "./admin/AdminUi.js"
+import { BindEventsLive } from "./admin/BindEventsHttp.js"
+import { BindsFeed } from "./admin/BindsFeed.js"
+import { OperatorAccounts } from "./admin/OperatorAccounts.js"
+import { OperatorSessions } from "./admin/OperatorSessions.js"
+import { SessionLive } from "./admin/SessionHttp.js"
 import { AdminToken } from "./auth/AdminToken.js"
 import { OperatorAuthLive } from "./auth/OperatorAuthHttp.js"
 import { SenderAuthLive } from "./auth/SenderAuthHttp.js"
@@ -39,9 +45,10 @@ import { SenderIdsAdminLive, SenderIdsLive } from "./senderids/SenderIdsHttp.js"
 import { WebhooksLive } from "./webhooks/WebhooksHttp.js"
 
 /**
- * Every group's handlers and both authentications. Needs the repositories, the rate limiter, the admin
- * token and the engine's send path (SendService, RoutingCatalog, MessagesRepo): the platform provides them
- * from configuration, tests from their own services.
+ * Every group's handlers and both authentications (the operators' also takes an admin UI session).
+ * Needs the repositories, the rate limiter, the admin token and the engine's send path (SendService,
+ * RoutingCatalog, MessagesRepo): the platform provides them from configuration, tests from their own
+ * services. The admin UI's operator accounts come from VOLLEY_OPERATORS.
  */
 export const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(
   Layer.provide([
@@ -63,6 +70,8 @@ export const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(
     OperatorsAdminLive,
     BindsAdminLive,
     RoutesAdminLive,
+    SessionLive,
+    BindEventsLive,
     MalformedBodyLive
   ]),
   Layer.provide([
@@ -72,8 +81,11 @@ export const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(
     Idempotency.Default,
     Estimator.Default,
     CatalogChanges.Default,
-    CatalogState.Default
-  ])
+    CatalogState.Default,
+    BindsFeed.Default
+  ]),
+  // Operators of the admin UI: accounts from VOLLEY_OPERATORS, sessions shared by sign-in and OperatorAuth.
+  Layer.provide([OperatorSessions.Default, OperatorAccounts.fromConfig])
 )
 
 /** `/` says what this is and where to go next. */
@@ -85,7 +97,8 @@ const Root = HttpApiBuilder.Router.use((router) =>
       description: "Actor-based, high-throughput SMS messaging engine",
       health: "/health",
       openapi: "/openapi.json",
-      docs: "/docs"
+      docs: "/docs",
+      admin: "/admin/"
     })
   )
 )
@@ -94,7 +107,8 @@ const Root = HttpApiBuilder.Router.use((router) =>
 export const HttpRoutes = Layer.mergeAll(
   Root,
   HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" }),
-  HttpApiScalar.layer({ path: "/docs" })
+  HttpApiScalar.layer({ path: "/docs" }),
+  AdminUiLive
 ).pipe(Layer.provideMerge(ApiLive))
 
 /** The API server on HOST:PORT, logging the address it listens on. */
