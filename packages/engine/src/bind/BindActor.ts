@@ -709,6 +709,9 @@ const serveSession = (config: BindActorConfig, limiter: TpsLimiter, stats: Stats
 
       /** Pulls what the window leaves room for from each route in turn. */
       const feeder = Effect.gen(function* () {
+        // No enabled route for its operator: nothing to pull until the catalog changes, which restarts
+        // the actor with its new routes (without this the loop below would spin).
+        if (config.routes.length === 0) return yield* Effect.never
         for (;;) {
           // The session is ending: the scope interrupts this fiber in a moment.
           if (!sending()) return yield* Effect.never
