@@ -129,8 +129,12 @@ const startServer = (env: NodeJS.ProcessEnv) =>
       }
     )
     child.once("exit", (code) => reject(new Error(`the API server exited (${code}) before listening`)))
-    createInterface({ input: child.stdout! }).once("line", (line) => {
-      resolve({ child, port: (JSON.parse(line) as { port: number }).port })
+    // Its logs (a generated operator password at start-up, warnings) share the stream: pass them on, and
+    // keep reading so a full pipe never blocks the server.
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      const port = /^\{"port":(\d+)\}$/.exec(line)?.[1]
+      if (port === undefined) console.log(`[api server] ${line}`)
+      else resolve({ child, port: Number(port) })
     })
   })
 
