@@ -3,6 +3,7 @@ import { AccountApi, AccountsAdminApi } from "./accounts/AccountsApi.js"
 import { BindEventsApi } from "./admin/BindEventsApi.js"
 import { SessionApi } from "./admin/SessionApi.js"
 import { BlacklistApi } from "./blacklist/BlacklistApi.js"
+import { CampaignsAdminApi } from "./campaigns/CampaignsAdminApi.js"
 import { CampaignsApi } from "./campaigns/CampaignsApi.js"
 import { BindsAdminApi } from "./catalog/BindsApi.js"
 import { OperatorsAdminApi } from "./catalog/OperatorsApi.js"
@@ -11,6 +12,7 @@ import { ContactsApi, GroupsApi } from "./contacts/GroupsApi.js"
 import { ImportsApi } from "./contacts/ImportsApi.js"
 import { HealthApi } from "./health/HealthApi.js"
 import { KeysAdminApi, KeysApi } from "./keys/KeysApi.js"
+import { MessagesAdminApi } from "./messages/MessagesAdminApi.js"
 import { MessagesApi } from "./messages/MessagesApi.js"
 import { SendApi } from "./messages/SendApi.js"
 import { SenderIdsAdminApi, SenderIdsApi } from "./senderids/SenderIdsApi.js"
@@ -39,6 +41,8 @@ export class VolleyApi extends HttpApi.make("volley")
   .add(OperatorsAdminApi)
   .add(BindsAdminApi)
   .add(RoutesAdminApi)
+  .add(CampaignsAdminApi)
+  .add(MessagesAdminApi)
   .add(SessionApi)
   .add(BindEventsApi)
   .annotate(OpenApi.Title, "Volley SMS API")

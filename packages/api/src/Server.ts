@@ -24,6 +24,7 @@ import { OperatorAuthLive } from "./auth/OperatorAuthHttp.js"
 import { SenderAuthLive } from "./auth/SenderAuthHttp.js"
 import { BlacklistLive } from "./blacklist/BlacklistHttp.js"
 import { CampaignPreviewer } from "./campaigns/CampaignPreviewer.js"
+import { CampaignsAdminLive } from "./campaigns/CampaignsAdminHttp.js"
 import { CampaignsLive } from "./campaigns/CampaignsHttp.js"
 import { BindsAdminLive } from "./catalog/BindsHttp.js"
 import { CatalogChanges } from "./catalog/CatalogChanges.js"
@@ -38,6 +39,7 @@ import { MalformedBodyLive } from "./http/MalformedBody.js"
 import { KeysAdminLive, KeysLive } from "./keys/KeysHttp.js"
 import { Estimator } from "./messages/Estimator.js"
 import { Idempotency } from "./messages/Idempotency.js"
+import { MessagesAdminLive } from "./messages/MessagesAdminHttp.js"
 import { MessagesLive } from "./messages/MessagesHttp.js"
 import { SendLive } from "./messages/SendHttp.js"
 import { Sending } from "./messages/Sending.js"
@@ -70,6 +72,8 @@ export const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(
     OperatorsAdminLive,
     BindsAdminLive,
     RoutesAdminLive,
+    CampaignsAdminLive,
+    MessagesAdminLive,
     SessionLive,
     BindEventsLive,
     MalformedBodyLive

@@ -3,6 +3,7 @@ import {
   type AccountId,
   type Campaign,
   type CampaignId,
+  CampaignNotFound,
   CampaignStateConflict,
   type CampaignStatus,
   type MessageId
@@ -14,10 +15,15 @@ import { CampaignRow, CampaignsRepo, campaignColumns, campaignFromRow } from "./
 /** The status_reason a sender's pause leaves (the scheduler writes its own, "insufficient balance: …"). */
 export const PAUSED_BY_SENDER = "paused by sender"
 export const CANCELLED_BY_SENDER = "cancelled by sender"
+/** The status_reason an operator's pause or cancel leaves, so the sender can tell who stopped it. */
+export const PAUSED_BY_OPERATOR = "paused by operator"
+export const CANCELLED_BY_OPERATOR = "cancelled by operator"
 /** The status_reason of a campaign's messages that a cancel failed before any bind claimed them. */
 export const CAMPAIGN_CANCELLED = "campaign cancelled"
 
 export type CampaignAction = "start" | "pause" | "resume" | "cancel"
+/** What operators may do to any account's campaign (starting stays the sender's). */
+export type OperatorAction = Exclude<CampaignAction, "start">
 
 /** The statuses each action applies to; anything else is a `CampaignStateConflict`. */
 export const allowedFrom: Record<CampaignAction, ReadonlyArray<CampaignStatus>> = {
@@ -77,12 +83,23 @@ export class CampaignControl extends Effect.Service<CampaignControl>()("volley/C
       cancel: update(`status = 'cancelled', status_reason = '${CANCELLED_BY_SENDER}', finished_at = now()`)
     }
 
+    // An operator's pause and cancel say who did it; resume is the sender's statement.
+    const byOperator: Record<OperatorAction, ReturnType<typeof update>> = {
+      pause: update(`status = 'paused', status_reason = '${PAUSED_BY_OPERATOR}'`),
+      resume: statements.resume,
+      cancel: update(`status = 'cancelled', status_reason = '${CANCELLED_BY_OPERATOR}', finished_at = now()`)
+    }
+
     /** The action applied, or why not: the campaign is not the account's, or its status forbids it. */
-    const transition = (accountId: AccountId, campaignId: CampaignId, action: CampaignAction) =>
+    const transition = (
+      accountId: AccountId,
+      campaignId: CampaignId,
+      action: CampaignAction,
+      using: Partial<Record<CampaignAction, ReturnType<typeof update>>> = statements
+    ) =>
       Effect.gen(function* () {
-        const row = yield* statements[action]({ accountId, campaignId, from: allowedFrom[action] }).pipe(
-          Effect.orDie
-        )
+        const statement = using[action] ?? statements[action]
+        const row = yield* statement({ accountId, campaignId, from: allowedFrom[action] }).pipe(Effect.orDie)
         if (Option.isSome(row)) return campaignFromRow(row.value)
         const current = yield* campaigns.get(accountId, campaignId)
         return yield* new CampaignStateConflict({ campaignId, status: current.status, action })
@@ -140,7 +157,33 @@ export class CampaignControl extends Effect.Service<CampaignControl>()("volley/C
       (effect) => sql.withTransaction(effect).pipe(Effect.catchTag("SqlError", Effect.die))
     )
 
-    return { start, pause, resume, cancel } as const
+    /**
+     * An operator's action on any account's campaign: the campaign's account is looked up first
+     * (`CampaignNotFound` if there is none), then the same guarded UPDATE as the sender's.
+     */
+    const operatorTransition = (campaignId: CampaignId, action: OperatorAction) =>
+      Effect.gen(function* () {
+        const found = yield* campaigns.find(campaignId)
+        if (Option.isNone(found)) return yield* new CampaignNotFound({ campaignId })
+        return yield* transition(found.value.accountId, campaignId, action, byOperator)
+      })
+
+    const pauseByOperator = Effect.fn("CampaignControl.pauseByOperator")((campaignId: CampaignId) =>
+      operatorTransition(campaignId, "pause")
+    )
+    const resumeByOperator = Effect.fn("CampaignControl.resumeByOperator")((campaignId: CampaignId) =>
+      operatorTransition(campaignId, "resume")
+    )
+    /** As `cancel`: the campaign's QUEUED messages fail and are refunded in the same transaction. */
+    const cancelByOperator = Effect.fn("CampaignControl.cancelByOperator")(
+      function* (campaignId: CampaignId) {
+        const campaign = yield* operatorTransition(campaignId, "cancel")
+        return { campaign, ...(yield* failQueued(campaign)) } satisfies Cancelled
+      },
+      (effect) => sql.withTransaction(effect).pipe(Effect.catchTag("SqlError", Effect.die))
+    )
+
+    return { start, pause, resume, cancel, pauseByOperator, resumeByOperator, cancelByOperator } as const
   }),
   dependencies: [Ledger.Default, CampaignsRepo.Default]
 }) {}

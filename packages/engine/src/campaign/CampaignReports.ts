@@ -30,6 +30,27 @@ export interface CampaignSummary {
   readonly refundedMinor: number
 }
 
+/** The counts an operator's campaign list draws its progress bars from, read from the rows. */
+export interface LiveCounts {
+  /** Contacts in the campaign's groups now (a number in two groups counts twice, as `processed` does). */
+  readonly recipients: number
+  readonly messages: number
+  /** Handed to a bind or settled: every message but the QUEUED ones (SUBMITTING, ENROUTE, finals). */
+  readonly sent: number
+  readonly delivered: number
+  /** UNDELIV, REJECTD, FAILED, EXPIRED or NOREPORT. */
+  readonly failed: number
+  /** Recipients left out that got no message after all (as the report counts them). */
+  readonly skipped: number
+  /** Messages created in the last `RATE_WINDOW_SECONDS`: the campaign's current pace. */
+  readonly recent: number
+}
+
+/** The window `LiveCounts.recent` looks back over. */
+export const RATE_WINDOW_SECONDS = 10
+
+const FAILED_STATUSES: ReadonlyArray<DeliveryStatus> = ["UNDELIV", "REJECTD", "FAILED", "EXPIRED", "NOREPORT"]
+
 export interface RecipientLine {
   readonly msisdn: string
   readonly status: RecipientStatus
@@ -206,7 +227,59 @@ export class CampaignReports extends Effect.Service<CampaignReports>()("volley/C
         .map((groupId) => ({ groupId, removed: removed.get(groupId)! }))
     })
 
-    return { summary, recipients, cleanGroups } as const
+    /**
+     * The live counts of several campaigns (a page of an operator's list) in one statement: one
+     * aggregate pass over their messages (the (campaign_id, recipient) index; the pace is a FILTER of the
+     * same pass, so it costs nothing more), their skips, and their groups' contacts. Any account's.
+     */
+    const liveCounts = Effect.fn("CampaignReports.liveCounts")(function* (
+      campaignIds: ReadonlyArray<CampaignId>
+    ) {
+      const counts = new Map<CampaignId, LiveCounts>()
+      if (campaignIds.length === 0) return counts
+      const rows = yield* sql<{
+        id: CampaignId
+        recipients: string
+        messages: string | null
+        sent: string | null
+        delivered: string | null
+        failed: string | null
+        recent: string | null
+        skipped: string | null
+      }>`
+        WITH m AS (
+          SELECT campaign_id, count(*) AS messages,
+            count(*) FILTER (WHERE status <> 'QUEUED') AS sent,
+            count(*) FILTER (WHERE status = 'DELIVRD') AS delivered,
+            count(*) FILTER (WHERE status = ANY(${FAILED_STATUSES}::text[])) AS failed,
+            count(*) FILTER (WHERE created_at > now() - make_interval(secs => ${RATE_WINDOW_SECONDS})) AS recent
+          FROM messages WHERE campaign_id = ANY(${campaignIds}::uuid[]) GROUP BY campaign_id),
+        s AS (
+          SELECT campaign_id, count(*) AS skipped FROM campaign_skips s
+          WHERE s.campaign_id = ANY(${campaignIds}::uuid[]) AND NOT EXISTS (
+            SELECT 1 FROM messages x WHERE x.campaign_id = s.campaign_id AND x.recipient = s.msisdn)
+          GROUP BY campaign_id)
+        SELECT c.id,
+          (SELECT count(*) FROM contacts ct JOIN contact_groups g ON g.id = ct.group_id
+           WHERE g.account_id = c.account_id AND g.id = ANY(c.group_ids)) AS recipients,
+          m.messages, m.sent, m.delivered, m.failed, m.recent, s.skipped
+        FROM campaigns c LEFT JOIN m ON m.campaign_id = c.id LEFT JOIN s ON s.campaign_id = c.id
+        WHERE c.id = ANY(${campaignIds}::uuid[])`.pipe(Effect.orDie)
+      for (const row of rows) {
+        counts.set(row.id, {
+          recipients: Number(row.recipients),
+          messages: Number(row.messages ?? 0),
+          sent: Number(row.sent ?? 0),
+          delivered: Number(row.delivered ?? 0),
+          failed: Number(row.failed ?? 0),
+          skipped: Number(row.skipped ?? 0),
+          recent: Number(row.recent ?? 0)
+        })
+      }
+      return counts
+    })
+
+    return { summary, recipients, cleanGroups, liveCounts } as const
   }),
   dependencies: [CampaignsRepo.Default]
 }) {}

@@ -88,6 +88,17 @@ export interface CampaignsPage {
   readonly status?: CampaignStatus | undefined
 }
 
+/** Operators' page over every account's campaigns, optionally one account's. */
+export interface AllCampaignsPage extends CampaignsPage {
+  readonly accountId?: AccountId | undefined
+}
+
+/** A campaign with the name of the account it belongs to, for operators' lists. */
+export interface CampaignOfAccount {
+  readonly campaign: Campaign
+  readonly accountName: string
+}
+
 const MIN_VALIDITY_SECONDS = Duration.toSeconds(MIN_VALIDITY)
 const MAX_VALIDITY_SECONDS = Duration.toSeconds(MAX_VALIDITY)
 
@@ -320,6 +331,57 @@ export class CampaignsRepo extends Effect.Service<CampaignsRepo>()("volley/Campa
         limit: page.limit
       }).pipe(Effect.map(Arr.map(campaignFromRow)), Effect.orDie, Effect.withSpan("CampaignsRepo.list"))
 
-    return { find, get, create, updateDraft, list } as const
+    const RowOfAccount = Schema.Struct({ ...CampaignRow.fields, accountName: Schema.String })
+    const ofAccount = (row: typeof RowOfAccount.Type): CampaignOfAccount => ({
+      campaign: campaignFromRow(row),
+      accountName: row.accountName
+    })
+    // a scalar subquery (one primary-key probe per row) rather than a join, so campaignColumns stay unqualified
+    const withAccountName = `${campaignColumns},
+      (SELECT a.name FROM accounts a WHERE a.id = campaigns.account_id) AS account_name`
+
+    const listAllRows = SqlSchema.findAll({
+      Request: Schema.Struct({
+        accountId: Schema.NullOr(Schema.String),
+        after: Schema.NullOr(Schema.String),
+        status: Schema.NullOr(Schema.String),
+        limit: Schema.Int
+      }),
+      Result: RowOfAccount,
+      execute: ({ accountId, after, status, limit }) => sql`
+        SELECT ${sql.literal(withAccountName)} FROM campaigns
+        WHERE (${accountId}::uuid IS NULL OR account_id = ${accountId}::uuid)
+          AND (${status}::text IS NULL OR status = ${status}::text)
+          AND (${after}::uuid IS NULL OR (created_at, id) < (
+            SELECT c.created_at, c.id FROM campaigns c WHERE c.id = ${after}::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT ${limit}`
+    })
+
+    /**
+     * Every account's campaigns (or one account's), newest first, each with its account's name; the same
+     * keyset as `list`, the cursor looked up in any account. For operators only.
+     */
+    const listAll = (page: AllCampaignsPage) =>
+      listAllRows({
+        accountId: page.accountId ?? null,
+        after: page.after ?? null,
+        status: page.status ?? null,
+        limit: page.limit
+      }).pipe(Effect.map(Arr.map(ofAccount)), Effect.orDie, Effect.withSpan("CampaignsRepo.listAll"))
+
+    const findRowOfAccount = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: RowOfAccount,
+      execute: (id) => sql`SELECT ${sql.literal(withAccountName)} FROM campaigns WHERE id = ${id}`
+    })
+
+    /** Any account's campaign with its account's name, or `CampaignNotFound`. For operators only. */
+    const getOfAccount = Effect.fn("CampaignsRepo.getOfAccount")(function* (campaignId: CampaignId) {
+      const found = yield* findRowOfAccount(campaignId).pipe(Effect.orDie)
+      if (Option.isNone(found)) return yield* new CampaignNotFound({ campaignId })
+      return ofAccount(found.value)
+    })
+
+    return { find, get, create, updateDraft, list, listAll, getOfAccount } as const
   })
 }) {}

@@ -49,6 +49,30 @@ export interface MessageFilter {
   readonly campaignId?: CampaignId | undefined
 }
 
+/** Operators' filters: a sender's, plus the message itself and the account, any of them. */
+export interface AnyMessageFilter extends MessageFilter {
+  readonly id?: MessageId | undefined
+  readonly accountId?: AccountId | undefined
+}
+
+/** A message with the name of its account, for operators. */
+export interface MessageOfAccount {
+  readonly message: Message
+  readonly accountName: string
+}
+
+/** One part of a concatenated message: its own SMSC id and receipt status. */
+export class MessagePart extends Schema.Class<MessagePart>("MessagePart")({
+  seq: Schema.Int,
+  operatorId: Schema.String,
+  smscMessageId: Schema.NullOr(Schema.String),
+  status: Schema.String,
+  smppStatus: Schema.NullOr(Schema.Int),
+  updatedAt: Schema.Date
+}) {}
+
+const AccountName = Schema.Array(Schema.Struct({ accountName: Schema.String }))
+
 export interface MessagesPage {
   /** The last message of the previous page. */
   readonly after?: MessageId | undefined
@@ -100,6 +124,18 @@ export class MessagesRepo extends Effect.Service<MessagesRepo>()("volley/Message
         sql`SELECT ${sql.literal(columns)} FROM messages WHERE id = ${id} AND account_id = ${accountId}`
     })
 
+    /** The filter's conditions on a `messages` row, unqualified. */
+    const conditions = (filter: MessageFilter) => {
+      const where = []
+      if (filter.since !== undefined)
+        where.push(sql`created_at >= ${filter.since.toISOString()}::timestamptz`)
+      if (filter.until !== undefined) where.push(sql`created_at < ${filter.until.toISOString()}::timestamptz`)
+      if (filter.statuses !== undefined) where.push(sql`status = ANY(${filter.statuses}::text[])`)
+      if (filter.recipient !== undefined) where.push(sql`recipient = ${filter.recipient}`)
+      if (filter.campaignId !== undefined) where.push(sql`campaign_id = ${filter.campaignId}`)
+      return where
+    }
+
     /** One account's message; another account's id is "not found", never a leak. */
     const get = Effect.fn("MessagesRepo.get")(function* (accountId: AccountId, id: MessageId) {
       const found = yield* findOne({ accountId, id }).pipe(Effect.orDie)
@@ -116,13 +152,7 @@ export class MessagesRepo extends Effect.Service<MessagesRepo>()("volley/Message
       filter: MessageFilter,
       page: MessagesPage
     ) {
-      const where = [sql`account_id = ${accountId}`]
-      if (filter.since !== undefined)
-        where.push(sql`created_at >= ${filter.since.toISOString()}::timestamptz`)
-      if (filter.until !== undefined) where.push(sql`created_at < ${filter.until.toISOString()}::timestamptz`)
-      if (filter.statuses !== undefined) where.push(sql`status = ANY(${filter.statuses}::text[])`)
-      if (filter.recipient !== undefined) where.push(sql`recipient = ${filter.recipient}`)
-      if (filter.campaignId !== undefined) where.push(sql`campaign_id = ${filter.campaignId}`)
+      const where = [sql`account_id = ${accountId}`, ...conditions(filter)]
       if (page.after !== undefined) {
         where.push(sql`(created_at, id) < (
           SELECT c.created_at, c.id FROM messages c WHERE c.id = ${page.after} AND c.account_id = ${accountId})`)
@@ -136,6 +166,62 @@ export class MessagesRepo extends Effect.Service<MessagesRepo>()("volley/Message
       return rows
     })
 
-    return { insertQueued, get, list } as const
+    /** Any account's message with its account's name. For operators only. */
+    const find = Effect.fn("MessagesRepo.find")(function* (id: MessageId) {
+      const rows = yield* sql`
+        SELECT ${sql.literal(columns)}, (SELECT a.name FROM accounts a WHERE a.id = messages.account_id) AS account_name
+        FROM messages WHERE id = ${id}`.pipe(Effect.orDie)
+      if (rows.length === 0) return yield* new MessageNotFound({ messageId: id })
+      const [message] = yield* Schema.decodeUnknown(Schema.Array(Message))(rows).pipe(Effect.orDie)
+      const [named] = yield* Schema.decodeUnknown(AccountName)(rows).pipe(Effect.orDie)
+      return { message: message!, accountName: named!.accountName } satisfies MessageOfAccount
+    })
+
+    /** A message's parts (none for a single-part message), in order. */
+    const parts = Effect.fn("MessagesRepo.parts")(function* (id: MessageId) {
+      return yield* sql`
+        SELECT seq, operator_id, smsc_message_id, status, smpp_status, updated_at
+        FROM message_parts WHERE message_id = ${id} ORDER BY seq`.pipe(
+        Effect.flatMap(Schema.decodeUnknown(Schema.Array(MessagePart))),
+        Effect.orDie
+      )
+    })
+
+    /**
+     * Every account's messages matching the filter, newest first, with their account's name; the same
+     * keyset on (created_at, id) as `list`, the cursor looked up in any account. There is no index on
+     * created_at alone (every insert would pay for one), so this is a skip scan done by hand: per account,
+     * the newest matching rows from its own index (messages_account_time, or messages_account_recipient
+     * with a recipient), merged. An account, a message id or a campaign id narrows it to one account.
+     */
+    const listAll = Effect.fn("MessagesRepo.listAll")(function* (
+      filter: AnyMessageFilter,
+      page: MessagesPage
+    ) {
+      const where = [sql`account_id = a.id`, ...conditions(filter)]
+      if (filter.id !== undefined) where.push(sql`id = ${filter.id}`)
+      if (page.after !== undefined) {
+        where.push(
+          sql`(created_at, id) < (SELECT c.created_at, c.id FROM messages c WHERE c.id = ${page.after})`
+        )
+      }
+      const accounts = [sql`TRUE`]
+      if (filter.accountId !== undefined) accounts.push(sql`a.id = ${filter.accountId}`)
+      if (filter.id !== undefined)
+        accounts.push(sql`a.id = (SELECT x.account_id FROM messages x WHERE x.id = ${filter.id})`)
+      if (filter.campaignId !== undefined)
+        accounts.push(sql`a.id = (SELECT x.account_id FROM campaigns x WHERE x.id = ${filter.campaignId})`)
+      const rows = yield* sql`
+        SELECT m.* FROM accounts a CROSS JOIN LATERAL (
+          SELECT ${sql.literal(columns)}, a.name AS account_name FROM messages WHERE ${sql.and(where)}
+          ORDER BY created_at DESC, id DESC LIMIT ${page.limit}) m
+        WHERE ${sql.and(accounts)}
+        ORDER BY m.created_at DESC, m.id DESC LIMIT ${page.limit}`.pipe(Effect.orDie)
+      const messages = yield* Schema.decodeUnknown(Schema.Array(Message))(rows).pipe(Effect.orDie)
+      const names = yield* Schema.decodeUnknown(AccountName)(rows).pipe(Effect.orDie)
+      return messages.map((message, i): MessageOfAccount => ({ message, accountName: names[i]!.accountName }))
+    })
+
+    return { insertQueued, get, list, find, parts, listAll } as const
   })
 }) {}
