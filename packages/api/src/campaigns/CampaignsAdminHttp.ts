@@ -2,23 +2,18 @@ import { HttpApiBuilder } from "@effect/platform"
 import type { Campaign } from "@volley/core"
 import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
 import { Bus } from "@volley/engine/bus/Bus"
-import { publishStatusChanges } from "@volley/engine/bus/statusEvents"
 import { CampaignControl } from "@volley/engine/campaign/CampaignControl"
 import {
   CampaignReports,
-  type CampaignSummary,
   type LiveCounts,
   RATE_WINDOW_SECONDS
 } from "@volley/engine/campaign/CampaignReports"
 import { type CampaignOfAccount, CampaignsRepo } from "@volley/engine/campaign/CampaignsRepo"
-import { Array as Arr, Effect } from "effect"
+import { Effect } from "effect"
 import { VolleyApi } from "../Api.js"
 import { DEFAULT_PAGE_LIMIT, toPage } from "../http/Page.js"
 import { AdminCampaign, AdminCampaignDetail, CampaignCounts } from "./CampaignsAdminApi.js"
-import { CampaignCancelled, CampaignReport, SkipCounts, StatusCounts } from "./CampaignsApi.js"
-
-/** Status events per bus message, as the sender's cancel publishes them. */
-const STATUS_EVENTS_PER_PUBLISH = 500
+import { announceCancelled, reportOf } from "./campaignResponses.js"
 
 const NO_COUNTS: LiveCounts = {
   recipients: 0,
@@ -56,29 +51,6 @@ const toAdminCampaign = ({ campaign, accountName }: CampaignOfAccount, counts: L
     },
     true
   )
-
-const sum = (counts: Readonly<Record<string, number>>) => Object.values(counts).reduce((a, b) => a + b, 0)
-
-/** The sender's report, in the same shape. */
-const toReport = (s: CampaignSummary, currency: string) =>
-  new CampaignReport({
-    campaignId: s.campaign.id,
-    status: s.campaign.status,
-    statusReason: s.campaign.statusReason,
-    contacts: s.contacts,
-    processed: s.campaign.progress.processed,
-    duplicates: s.campaign.progress.duplicates,
-    messages: sum(s.statuses),
-    statuses: new StatusCounts(s.statuses),
-    skipped: new SkipCounts(s.skipped),
-    skippedTotal: sum(s.skipped),
-    chargedMinor: s.chargedMinor,
-    refundedMinor: s.refundedMinor,
-    costMinor: s.chargedMinor - s.refundedMinor,
-    currency,
-    startedAt: s.campaign.startedAt,
-    finishedAt: s.campaign.finishedAt
-  })
 
 export const CampaignsAdminLive = HttpApiBuilder.group(VolleyApi, "campaignsAdmin", (handlers) =>
   Effect.gen(function* () {
@@ -120,36 +92,14 @@ export const CampaignsAdminLive = HttpApiBuilder.group(VolleyApi, "campaignsAdmi
             { concurrency: "unbounded" }
           ).pipe(Effect.catchTags({ CampaignNotFound: Effect.die, AccountNotFound: Effect.die }))
           const listed = toAdminCampaign(row, counts.get(path.campaignId) ?? NO_COUNTS)
-          return new AdminCampaignDetail({ ...listed, report: toReport(summary, account.currency) }, true)
+          return new AdminCampaignDetail({ ...listed, report: reportOf(summary, account.currency) }, true)
         })
       )
       .handle("pause", ({ path }) => control.pauseByOperator(path.campaignId))
       .handle("resume", ({ path }) => control.resumeByOperator(path.campaignId))
       .handle("cancel", ({ path }) =>
         Effect.gen(function* () {
-          const done = yield* control.cancelByOperator(path.campaignId)
-          const { accountId } = done.campaign
-          // after the commit, as the sender's cancel: webhooks hear that these messages failed
-          yield* Effect.forEach(
-            Arr.chunksOf(done.failed, STATUS_EVENTS_PER_PUBLISH),
-            (chunk) =>
-              publishStatusChanges(
-                bus,
-                chunk.map((m) => ({
-                  messageId: m.messageId,
-                  accountId,
-                  campaignId: path.campaignId,
-                  recipient: m.recipient,
-                  status: "FAILED"
-                }))
-              ),
-            { discard: true }
-          )
-          return new CampaignCancelled({
-            campaign: done.campaign,
-            failedMessages: done.failedMessages,
-            refundedMinor: done.refundedMinor
-          })
+          return yield* announceCancelled(bus, yield* control.cancelByOperator(path.campaignId))
         })
       )
   })

@@ -2,7 +2,6 @@ import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import type { AccountId, CampaignId } from "@volley/core"
 import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
 import { Bus } from "@volley/engine/bus/Bus"
-import { publishStatusChanges } from "@volley/engine/bus/statusEvents"
 import { CampaignControl } from "@volley/engine/campaign/CampaignControl"
 import {
   CampaignReports,
@@ -11,25 +10,15 @@ import {
 } from "@volley/engine/campaign/CampaignReports"
 import { CampaignsRepo } from "@volley/engine/campaign/CampaignsRepo"
 import { SenderIdsRepo } from "@volley/engine/sender/SenderIdsRepo"
-import { Array as Arr, Effect, Option, Stream } from "effect"
+import { Effect, Option, Stream } from "effect"
 import { VolleyApi } from "../Api.js"
 import { CurrentAccount } from "../auth/CurrentAccount.js"
 import { DEFAULT_PAGE_LIMIT, toPage } from "../http/Page.js"
 import { csvRow } from "../messages/csv.js"
 import { AccountSuspended, TestModeLimit } from "../messages/SendApi.js"
 import { CampaignPreviewer } from "./CampaignPreviewer.js"
-import {
-  CampaignCancelled,
-  CampaignRecipient,
-  CampaignReport,
-  CleanGroupsResult,
-  GroupCleaned,
-  SkipCounts,
-  StatusCounts
-} from "./CampaignsApi.js"
-
-/** Status events per bus message: well under NATS's default 1 MB payload. */
-const STATUS_EVENTS_PER_PUBLISH = 500
+import { CampaignRecipient, CleanGroupsResult, GroupCleaned } from "./CampaignsApi.js"
+import { announceCancelled, reportOf } from "./campaignResponses.js"
 
 /** Rows per query while streaming an export: bounded memory whatever the campaign's size. */
 const EXPORT_PAGE = 1_000
@@ -186,28 +175,7 @@ export const CampaignsLive = HttpApiBuilder.group(VolleyApi, "campaigns", (handl
       .handle("cancel", ({ path }) =>
         Effect.gen(function* () {
           const { accountId } = yield* CurrentAccount
-          const done = yield* control.cancel(accountId, path.campaignId)
-          // after the commit, as binds do: webhooks hear that these messages failed
-          yield* Effect.forEach(
-            Arr.chunksOf(done.failed, STATUS_EVENTS_PER_PUBLISH),
-            (chunk) =>
-              publishStatusChanges(
-                bus,
-                chunk.map((m) => ({
-                  messageId: m.messageId,
-                  accountId,
-                  campaignId: path.campaignId,
-                  recipient: m.recipient,
-                  status: "FAILED"
-                }))
-              ),
-            { discard: true }
-          )
-          return new CampaignCancelled({
-            campaign: done.campaign,
-            failedMessages: done.failedMessages,
-            refundedMinor: done.refundedMinor
-          })
+          return yield* announceCancelled(bus, yield* control.cancel(accountId, path.campaignId))
         })
       )
       .handle("report", ({ path }) =>
@@ -215,26 +183,7 @@ export const CampaignsLive = HttpApiBuilder.group(VolleyApi, "campaigns", (handl
           const { accountId } = yield* CurrentAccount
           const s = yield* reports.summary(accountId, path.campaignId)
           const account = yield* accounts.get(accountId).pipe(Effect.catchTag("AccountNotFound", Effect.die))
-          const { campaign } = s
-          const messages = Object.values(s.statuses).reduce((a, b) => a + b, 0)
-          return new CampaignReport({
-            campaignId: campaign.id,
-            status: campaign.status,
-            statusReason: campaign.statusReason,
-            contacts: s.contacts,
-            processed: campaign.progress.processed,
-            duplicates: campaign.progress.duplicates,
-            messages,
-            statuses: new StatusCounts(s.statuses),
-            skipped: new SkipCounts(s.skipped),
-            skippedTotal: Object.values(s.skipped).reduce((a, b) => a + b, 0),
-            chargedMinor: s.chargedMinor,
-            refundedMinor: s.refundedMinor,
-            costMinor: s.chargedMinor - s.refundedMinor,
-            currency: account.currency,
-            startedAt: campaign.startedAt,
-            finishedAt: campaign.finishedAt
-          })
+          return reportOf(s, account.currency)
         })
       )
       .handle("recipients", ({ path, urlParams }) =>
