@@ -10,6 +10,7 @@ import { MigrationsLive } from "./db/Migrations.js"
 import { RepositoriesLive } from "./db/Repositories.js"
 import { DlrCorrelator } from "./dlr/DlrCorrelator.js"
 import { HotMapsLive } from "./hotmap/HotMapsLive.js"
+import { IdempotencyKeySweeper } from "./idempotency/IdempotencyKeySweeper.js"
 import { MessagesRepo } from "./message/MessagesRepo.js"
 import { MessageTransitions } from "./message/MessageTransitions.js"
 import { Recovery } from "./recovery/Recovery.js"
@@ -50,7 +51,8 @@ const RecoveryLive = Layer.unwrapEffect(
 
 /**
  * The engine's actors (DESIGN.md §1): a BindActor per enabled bind, a CampaignScheduler per running
- * campaign, the DLR correlator, the recovery sweepers, and the send path that feeds them. Needs storage and infrastructure; the catalog must be
+ * campaign, the DLR correlator, the recovery sweepers, the idempotency-key sweeper, and the send path
+ * that feeds them. Needs storage and infrastructure; the catalog must be
  * seeded before it is built (the routing catalog and the binds are read at start).
  */
 export const ActorsLive = Layer.mergeAll(
@@ -59,6 +61,7 @@ export const ActorsLive = Layer.mergeAll(
   DlrCorrelator.layer(),
   RecoveryLive,
   WebhookDispatcher.layer(),
+  IdempotencyKeySweeper.layer,
   CampaignSupervisor.layer.pipe(Layer.provide(SendService.Default))
 ).pipe(
   Layer.provideMerge(RoutingCatalog.Default),

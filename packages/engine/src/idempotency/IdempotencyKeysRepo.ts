@@ -95,10 +95,22 @@ export class IdempotencyKeysRepo extends Effect.Service<IdempotencyKeysRepo>()("
           AND response_status IS NULL`.pipe(Effect.orDie)
     })
 
+    /** Forgets keys claimed before `cutoff`, at most `limit` per call; returns how many. */
+    const purgeBefore = (cutoff: Date, limit: number) =>
+      sql`
+        DELETE FROM idempotency_keys WHERE ctid IN (
+          SELECT ctid FROM idempotency_keys WHERE created_at < ${cutoff.toISOString()}::timestamptz LIMIT ${limit})
+        RETURNING 1`.pipe(
+        Effect.map((rows) => rows.length),
+        Effect.orDie,
+        Effect.withSpan("IdempotencyKeysRepo.purgeBefore")
+      )
+
     return {
       claim,
       complete,
       release,
+      purgeBefore,
       find: (accountId: AccountId, key: string) => find({ accountId, key }).pipe(Effect.orDie)
     } as const
   })
