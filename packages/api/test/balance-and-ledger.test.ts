@@ -1,7 +1,15 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { DEFAULT_TEST_BONUS_MINOR } from "../src/accounts/AccountsApi.js"
-import { ApiTest, asOperator, call, expectStatus, newSender, TEST_ADMIN_TOKEN } from "./support/ApiHarness.js"
+import {
+  ApiTest,
+  asOperator,
+  call,
+  expectStatus,
+  newActiveSender,
+  newSender,
+  TEST_ADMIN_TOKEN
+} from "./support/ApiHarness.js"
 
 const ghost = "0190a0a0-0000-7000-8000-000000000000"
 
@@ -71,6 +79,21 @@ layer(ApiTest, { excludeTestServices: true })("accounts, balance and ledger", (i
       expect(expectStatus(back, 200).body).toMatchObject({ mode: "test", testMode: { dailyCap: 3 } })
       const kept = yield* asOperator("POST", `/v1/admin/accounts/${sender.accountId}/test-mode`, {})
       expect(kept.body.testMode.dailyCap).toBe(3)
+    })
+  )
+
+  it.effect("a suspended account's sends are refused until the operator activates it again", () =>
+    Effect.gen(function* () {
+      const sender = yield* newActiveSender("Suspend me", 1_000)
+      const send = () => sender.as("POST", "/v1/messages", { to: "+380671234567", text: "hi" })
+      expect((yield* send()).status).toBe(201)
+      const suspended = yield* asOperator("POST", `/v1/admin/accounts/${sender.accountId}/suspend`)
+      expect(expectStatus(suspended, 200).body.mode).toBe("suspended")
+      const refused = yield* send()
+      expect(refused.status).toBe(403)
+      expect(refused.body._tag).toBe("AccountSuspended")
+      expectStatus(yield* asOperator("POST", `/v1/admin/accounts/${sender.accountId}/activate`), 200)
+      expect((yield* send()).status).toBe(201)
     })
   )
 
@@ -148,6 +171,7 @@ layer(ApiTest, { excludeTestServices: true })("accounts, balance and ledger", (i
       for (const [method, suffix, body] of [
         ["GET", "", undefined],
         ["POST", "/activate", undefined],
+        ["POST", "/suspend", undefined],
         ["POST", "/test-mode", {}],
         ["POST", "/topups", { amountMinor: 10 }],
         ["POST", "/keys", { name: "k" }],

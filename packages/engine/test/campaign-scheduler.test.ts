@@ -271,6 +271,41 @@ layer(engineInfrastructure({ bus: "nats", hotmaps: "redis" }), { excludeTestServ
       })
     )
 
+    it.scoped("an account suspended mid-campaign pauses it, with the reason, at the next page", () =>
+      Effect.gen(function* () {
+        const sim = yield* SmscSimulator.scoped({ accounts: { cp7: { receiptDelayMs: 10 } } })
+        const accountId = yield* seedSimCatalog(sim.port, [
+          {
+            operatorId: "op-cp7",
+            routeId: "route-cp7",
+            prefixes: ["38097"],
+            binds: [{ id: "cp-7", systemId: "cp7" }]
+          }
+        ])
+        const group = yield* groupWith(
+          accountId,
+          "U",
+          numbers("38097", 400).map((msisdn) => ({ msisdn }))
+        )
+        const id = yield* insertCampaign({
+          accountId,
+          groupIds: [group],
+          body: "Until suspended",
+          rateCap: 100
+        })
+        yield* Effect.gen(function* () {
+          yield* eventually(messageCount(id), (n) => n >= 50)
+          yield* (yield* AccountsRepo).setMode(accountId, "suspended").pipe(Effect.orDie)
+          const paused = yield* eventually(campaignOf(id), (c) => c.status === "paused", 2_000)
+          expect(paused.statusReason).toBe("the account is suspended")
+          const atPause = yield* messageCount(id)
+          yield* Effect.sleep("500 millis")
+          expect(yield* messageCount(id)).toBe(atPause)
+          expect(atPause).toBeLessThan(400)
+        }).pipe(Effect.provide(campaignActors()), Effect.ensuring(disableBinds(["cp-7"])))
+      })
+    )
+
     it.scoped("sends nothing outside its send window", () =>
       Effect.gen(function* () {
         const sim = yield* SmscSimulator.scoped({ accounts: { cp5: { receiptDelayMs: 10 } } })

@@ -153,6 +153,17 @@ export class AccountsAdminApi extends HttpApiGroup.make("accountsAdmin")
       .addError(withMessage(AccountNotFound), { status: 404 })
   )
   .add(
+    HttpApiEndpoint.post("suspend", "/v1/admin/accounts/:accountId/suspend")
+      .setPath(AccountPath)
+      .addSuccess(AccountView)
+      .addError(withMessage(AccountNotFound), { status: 404 })
+      .annotate(
+        OpenApi.Description,
+        "Stops the account from sending: its sends are refused (403 AccountSuspended) and its running campaigns " +
+          "pause at their next page. Activate it to lift the suspension."
+      )
+  )
+  .add(
     HttpApiEndpoint.post("testMode", "/v1/admin/accounts/:accountId/test-mode")
       .setPath(AccountPath)
       .setPayload(TestModeRequest)

@@ -59,6 +59,9 @@ export const AccountsAdminLive = HttpApiBuilder.group(VolleyApi, "accountsAdmin"
       .handle("activate", ({ path }) =>
         Effect.map(accounts.activate(path.accountId), AccountView.fromAccount)
       )
+      .handle("suspend", ({ path }) =>
+        Effect.map(accounts.setMode(path.accountId, "suspended"), AccountView.fromAccount)
+      )
       .handle("testMode", ({ path, payload }) =>
         Effect.map(accounts.enterTestMode(path.accountId, payload.dailyCap), AccountView.fromAccount)
       )

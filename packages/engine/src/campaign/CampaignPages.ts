@@ -69,7 +69,10 @@ export class CampaignPages extends Effect.Service<CampaignPages>()("volley/Campa
         Effect.orDie
       )
 
-    /** Skips, counters and cursor, in the caller's transaction; vetoed unless the campaign is running. */
+    /**
+     * Skips, counters and cursor, in the caller's transaction; vetoed unless the campaign is running and
+     * its account not suspended (the scheduler, restarted by the supervisor, then pauses it with why).
+     */
     const record = (tally: PageTally) =>
       Effect.gen(function* () {
         const { skips } = tally
@@ -93,6 +96,7 @@ export class CampaignPages extends Effect.Service<CampaignPages>()("volley/Campa
             charged_minor = charged_minor + ${tally.chargedMinor},
             updated_at = now()
           WHERE id = ${tally.campaignId} AND status = 'running'
+            AND (SELECT a.mode FROM accounts a WHERE a.id = campaigns.account_id) <> 'suspended'
           RETURNING id`.pipe(Effect.orDie)
         if (updated.length === 0)
           return yield* new CommitVetoed({ reason: "the campaign is no longer running" })
