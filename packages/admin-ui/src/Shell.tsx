@@ -1,9 +1,12 @@
 import { useEffect } from "react"
 import { ApiError, api, type OperatorSession } from "./api"
 import { type ScreenId, screens, useScreen } from "./navigation"
+import { AccountsScreen } from "./screens/Accounts"
 import { BindsScreen } from "./screens/Binds"
-import { ComingSoon } from "./screens/ComingSoon"
+import { CampaignsScreen } from "./screens/Campaigns"
+import { MessagesScreen } from "./screens/Messages"
 import { QueuesScreen } from "./screens/Queues"
+import { RoutesScreen } from "./screens/Routes"
 import { useBindEvents } from "./useBindEvents"
 
 const Screen = ({ id, feed }: { readonly id: ScreenId; readonly feed: ReturnType<typeof useBindEvents> }) => {
@@ -13,13 +16,13 @@ const Screen = ({ id, feed }: { readonly id: ScreenId; readonly feed: ReturnType
     case "queues":
       return <QueuesScreen feed={feed} />
     case "campaigns":
-      return <ComingSoon title="Campaigns" what="campaigns with their progress, pause and resume" />
+      return <CampaignsScreen />
     case "messages":
-      return <ComingSoon title="Messages" what="searching messages and reading their history" />
+      return <MessagesScreen />
     case "accounts":
-      return <ComingSoon title="Accounts" what="accounts, balances, top-ups and keys" />
+      return <AccountsScreen />
     case "routes":
-      return <ComingSoon title="Routes" what="operators, routes, prices and bind settings" />
+      return <RoutesScreen />
   }
 }
 

@@ -1,4 +1,7 @@
-/** The admin API as the UI uses it: same origin, the session cookie sent by the browser. */
+/**
+ * The admin API as the UI uses it: same origin, the session cookie sent by the browser. The types are
+ * the JSON the API sends (dates as ISO strings); the screens' own calls live in `endpoints/`.
+ */
 
 export type BindState = "disabled" | "connecting" | "binding" | "bound" | "draining" | "down" | "stopped"
 
@@ -30,7 +33,13 @@ export interface Route {
   readonly name: string
   readonly operatorId: string
   readonly prefixes: ReadonlyArray<string>
+  readonly failover: ReadonlyArray<string>
+  readonly pricePerPartMinor: number
+  /** Null: the operator's default applies. */
+  readonly defaultValiditySeconds: number | null
   readonly enabled: boolean
+  readonly createdAt: string
+  readonly updatedAt: string
 }
 
 export interface RouteQueue {
@@ -57,7 +66,32 @@ export class ApiError extends Error {
   }
 }
 
-const request = async <A>(method: string, path: string, body?: unknown): Promise<A> => {
+interface DecodeIssue {
+  readonly path?: ReadonlyArray<string | number>
+  readonly message?: string
+}
+
+/**
+ * The API's explanation of a refusal. Core errors carry a `message`; a body of the wrong shape is an
+ * `HttpApiDecodeError` whose `issues` name each field, which says more than its summary.
+ */
+const explain = (status: number, json: unknown): string => {
+  const body = (typeof json === "object" && json !== null ? json : {}) as {
+    readonly message?: unknown
+    readonly issues?: ReadonlyArray<DecodeIssue>
+  }
+  // An optional field's union adds "Expected undefined" next to the real reason: noise, left out.
+  const issues = (body.issues ?? [])
+    .filter((issue) => issue.message !== undefined && !issue.message.startsWith("Expected undefined"))
+    .map((issue) => (issue.path?.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+  if (issues.length > 0) return issues.join("; ")
+  return typeof body.message === "string" && body.message !== "" ? body.message : `HTTP ${status}`
+}
+
+/** An error's text for a notice on screen. */
+export const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+export const request = async <A>(method: string, path: string, body?: unknown): Promise<A> => {
   const response = await fetch(path, {
     method,
     credentials: "same-origin",
@@ -67,7 +101,7 @@ const request = async <A>(method: string, path: string, body?: unknown): Promise
   const text = await response.text()
   const json =
     text !== "" && response.headers.get("content-type")?.includes("json") ? JSON.parse(text) : undefined
-  if (!response.ok) throw new ApiError(response.status, json?.message ?? `HTTP ${response.status}`)
+  if (!response.ok) throw new ApiError(response.status, explain(response.status, json))
   return json as A
 }
 

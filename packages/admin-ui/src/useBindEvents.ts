@@ -3,6 +3,8 @@ import { BIND_EVENTS_URL, type BindsFrame } from "./api"
 
 /** Samples kept per bind for its sparkline: the last minute at one sample a second. */
 const HISTORY = 60
+/** Samples of the platform's total throughput: the last five minutes. */
+const TOTAL_HISTORY = 300
 /** Frames also come on state changes; the sparkline keeps one sample a second so its time scale holds. */
 const SAMPLE_EVERY_MS = 900
 
@@ -13,6 +15,8 @@ export interface BindFeed {
   readonly frame: BindsFrame | null
   /** TPS samples per bind, oldest first. */
   readonly history: ReadonlyMap<string, ReadonlyArray<number>>
+  /** Submits per second summed over every bind, one sample a second, oldest first. */
+  readonly throughput: ReadonlyArray<number>
   readonly retry: () => void
 }
 
@@ -24,6 +28,7 @@ export const useBindEvents = (): BindFeed => {
   const [status, setStatus] = useState<FeedStatus>("connecting")
   const [frame, setFrame] = useState<BindsFrame | null>(null)
   const [history, setHistory] = useState<ReadonlyMap<string, ReadonlyArray<number>>>(new Map())
+  const [throughput, setThroughput] = useState<ReadonlyArray<number>>([])
   const [attempt, setAttempt] = useState(0)
   const sampledAt = useRef(0)
 
@@ -50,6 +55,10 @@ export const useBindEvents = (): BindFeed => {
         }
         return updated
       })
+      const total = next.binds.reduce((sum, bind) => sum + bind.tpsNow, 0)
+      setThroughput((previous) =>
+        [...(append || previous.length === 0 ? previous : previous.slice(0, -1)), total].slice(-TOTAL_HISTORY)
+      )
     })
     return () => source.close()
   }, [attempt])
@@ -58,6 +67,7 @@ export const useBindEvents = (): BindFeed => {
     status,
     frame,
     history,
+    throughput,
     retry: () => {
       setStatus("connecting")
       setAttempt((n) => n + 1)

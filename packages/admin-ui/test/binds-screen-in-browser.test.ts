@@ -34,7 +34,7 @@ layer(PlatformUnderTest, { excludeTestServices: true, timeout: 60_000 })(
   "the admin UI in a browser",
   (it) => {
     it.scoped(
-      "an operator signs in and watches a bind bind, go down with its SMSC and come back; queues; sign-out",
+      "an operator signs in and watches a bind bind, go down with its SMSC and come back; queues; no campaigns; sign-out",
       () =>
         Effect.gen(function* () {
           yield* buildUi
@@ -160,9 +160,9 @@ layer(PlatformUnderTest, { excludeTestServices: true, timeout: 60_000 })(
             yield* screenshot(page, "7-queues")
             yield* onPage(page, async (p) => {
               await p.getByRole("link", { name: "Campaigns" }).click()
-              await p.getByText("Coming soon").waitFor()
+              await p.getByText("No campaigns yet").waitFor()
             })
-            yield* screenshot(page, "8-campaigns-coming-soon")
+            yield* screenshot(page, "8-campaigns-empty")
 
             yield* onPage(page, async (p) => {
               await p.getByRole("button", { name: "Sign out" }).click()

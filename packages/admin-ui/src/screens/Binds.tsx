@@ -2,6 +2,7 @@ import { useEffect, useState } from "react"
 import { ApiError, api, type BindLive } from "../api"
 import { age, count, rate } from "../format"
 import { Sparkline } from "../Sparkline"
+import { ThroughputChart } from "../ThroughputChart"
 import type { BindFeed } from "../useBindEvents"
 import { FeedBanner } from "./FeedBanner"
 
@@ -132,47 +133,50 @@ export const BindsScreen = ({ feed }: { readonly feed: BindFeed }) => {
           No binds yet. Add one with <code>POST /v1/admin/binds</code>; it appears here as soon as it exists.
         </p>
       ) : (
-        <table className="grid binds">
-          <colgroup>
-            <col style={{ width: 140 }} />
-            <col style={{ width: 92 }} />
-            <col style={{ width: 84 }} />
-            <col style={{ width: 112 }} />
-            <col style={{ width: 72 }} />
-            <col style={{ width: 76 }} />
-            <col style={{ width: 56 }} />
-            <col style={{ width: 86 }} />
-            <col />
-            <col style={{ width: 190 }} />
-          </colgroup>
-          <thead>
-            <tr>
-              <th>Bind</th>
-              <th>State</th>
-              <th className="num">TPS / cap</th>
-              <th>Last minute</th>
-              <th className="num" title="submit_sm in flight / window size">
-                Window
-              </th>
-              <th className="num">Submits</th>
-              <th className="num">Errors</th>
-              <th className="num">Reconnects</th>
-              <th>Last error</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {binds.map((bind) => (
-              <BindRow
-                key={bind.bindId}
-                bind={bind}
-                history={feed.history.get(bind.bindId) ?? []}
-                now={now}
-                onError={setActionError}
-              />
-            ))}
-          </tbody>
-        </table>
+        <>
+          <ThroughputChart samples={feed.throughput} />
+          <table className="grid binds">
+            <colgroup>
+              <col style={{ width: 140 }} />
+              <col style={{ width: 92 }} />
+              <col style={{ width: 84 }} />
+              <col style={{ width: 112 }} />
+              <col style={{ width: 72 }} />
+              <col style={{ width: 76 }} />
+              <col style={{ width: 56 }} />
+              <col style={{ width: 86 }} />
+              <col />
+              <col style={{ width: 190 }} />
+            </colgroup>
+            <thead>
+              <tr>
+                <th>Bind</th>
+                <th>State</th>
+                <th className="num">TPS / cap</th>
+                <th>Last minute</th>
+                <th className="num" title="submit_sm in flight / window size">
+                  Window
+                </th>
+                <th className="num">Submits</th>
+                <th className="num">Errors</th>
+                <th className="num">Reconnects</th>
+                <th>Last error</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {binds.map((bind) => (
+                <BindRow
+                  key={bind.bindId}
+                  bind={bind}
+                  history={feed.history.get(bind.bindId) ?? []}
+                  now={now}
+                  onError={setActionError}
+                />
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </section>
   )
