@@ -139,6 +139,10 @@ layer(ApiTest, { excludeTestServices: true })("operators: campaigns of every acc
         charged_minor = ${8 * PRICE_PER_PART} WHERE id = ${id}`
       // two of the eight were created long ago: the pace counts the last 10 s only
       yield* sql`UPDATE messages SET created_at = now() - interval '1 minute' WHERE id IN (${at(0)}, ${at(1)})`
+      // started two seconds ago: six messages in two seconds is 3 a second, not 6 over the 10-second window
+      yield* sql`UPDATE campaigns SET started_at = now() - interval '2 seconds' WHERE id = ${id}`
+      expect((yield* listed(`accountId=${sender.accountId}`)).items[0].messagesPerSecond).toBeCloseTo(3, 0)
+      yield* sql`UPDATE campaigns SET started_at = now() - interval '1 minute' WHERE id = ${id}`
 
       const item = (yield* listed(`accountId=${sender.accountId}`)).items[0]
       expect(item.counts).toEqual({

@@ -117,6 +117,10 @@ layer(ApiTest, { excludeTestServices: true })("operators: message search and det
       expect(delivered).toContain(a2)
       expect(delivered).not.toContain(b2)
       expect((yield* asOperator("GET", "/v1/admin/messages?status=SUBMITTING")).status).toBe(400)
+      // a malformed id says what an id looks like
+      const badId = yield* asOperator("GET", "/v1/admin/messages?id=not-an-id")
+      expect(badId.status).toBe(400)
+      expect(JSON.stringify(badId.body)).toContain("Expected a Universally Unique Identifier")
 
       const group = yield* groupWith(alice, "G", [{ number: "+380673330014" }])
       const campaign = yield* draft(alice, [group])

@@ -73,7 +73,7 @@ export class CampaignsAdminApi extends HttpApiGroup.make("campaignsAdmin")
       .setUrlParams(
         Schema.Struct({
           status: Schema.optional(CampaignStatus),
-          accountId: Schema.optional(AccountId.annotations({ description: "Only this account's campaigns" })),
+          accountId: Schema.optional(AccountId).annotations({ description: "Only this account's campaigns" }),
           limit: Schema.optional(PageLimit),
           cursor: Schema.optional(
             CampaignId.annotations({ description: "`nextCursor` of the previous page" })

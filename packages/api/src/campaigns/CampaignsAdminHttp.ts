@@ -27,7 +27,10 @@ const NO_COUNTS: LiveCounts = {
 
 /** The pace over the rate window and, while running, the time left at it. */
 const pace = (campaign: Campaign, counts: LiveCounts) => {
-  const messagesPerSecond = counts.recent / RATE_WINDOW_SECONDS
+  // In its first seconds a campaign has run for less than the window: divide by what it has run.
+  const ranSeconds =
+    campaign.startedAt === null ? RATE_WINDOW_SECONDS : (Date.now() - campaign.startedAt.getTime()) / 1000
+  const messagesPerSecond = counts.recent / Math.min(RATE_WINDOW_SECONDS, Math.max(1, ranSeconds))
   const remaining = Math.max(0, counts.recipients - campaign.progress.processed)
   const etaSeconds =
     campaign.status === "running" && messagesPerSecond > 0 ? Math.ceil(remaining / messagesPerSecond) : null

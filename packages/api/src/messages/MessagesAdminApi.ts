@@ -71,8 +71,8 @@ export const AdminMessagesPage = Page(AdminMessage).annotations({ identifier: "A
 /** Operators search every account's messages by any of these. */
 export const AdminMessageFilters = {
   ...MessageFilters,
-  id: Schema.optional(MessageId.annotations({ description: "Exactly this message" })),
-  accountId: Schema.optional(AccountId.annotations({ description: "Only this account's messages" })),
+  id: Schema.optional(MessageId).annotations({ description: "Exactly this message" }),
+  accountId: Schema.optional(AccountId).annotations({ description: "Only this account's messages" }),
   country: Schema.optional(Country).annotations({
     description:
       "Read a national `recipient` (067 123 45 67) as this country's; by default only international forms"
@@ -87,7 +87,7 @@ export class MessagesAdminApi extends HttpApiGroup.make("messagesAdmin")
         Schema.Struct({
           ...AdminMessageFilters,
           limit: Schema.optional(PageLimit),
-          cursor: Schema.optional(MessageId.annotations({ description: "`nextCursor` of the previous page" }))
+          cursor: Schema.optional(MessageId).annotations({ description: "`nextCursor` of the previous page" })
         })
       )
       .addSuccess(AdminMessagesPage)

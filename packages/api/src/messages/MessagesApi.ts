@@ -106,7 +106,7 @@ export class MessagesApi extends HttpApiGroup.make("messages")
         Schema.Struct({
           ...MessageFilters,
           limit: Schema.optional(PageLimit),
-          cursor: Schema.optional(MessageId.annotations({ description: "`nextCursor` of the previous page" }))
+          cursor: Schema.optional(MessageId).annotations({ description: "`nextCursor` of the previous page" })
         })
       )
       .addSuccess(MessagesPage)
