@@ -20,3 +20,17 @@ export const ErrorNotice = ({
 export const Placeholder = ({ children }: { readonly children: React.ReactNode }) => (
   <p className="placeholder">{children}</p>
 )
+
+/** Why a form was refused, beside its buttons; nothing while there is no error. */
+export const FormError = ({
+  error,
+  testId
+}: {
+  readonly error: string | null
+  readonly testId?: string | undefined
+}) =>
+  error === null ? null : (
+    <span className="form-error" role="alert" data-testid={testId}>
+      {error}
+    </span>
+  )

@@ -2,14 +2,8 @@ import { SqlClient } from "@effect/sql"
 import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { campaignMessages, draft, groupWith } from "./campaigns-support.js"
-import {
-  ApiTest,
-  asOperator,
-  call,
-  expectStatus,
-  newActiveSender,
-  type Sender
-} from "./support/ApiHarness.js"
+import { ApiTest, asOperator, expectStatus, newActiveSender, type Sender } from "./support/ApiHarness.js"
+import { expectOperatorEndpointsDocumented, expectRefusedToSender } from "./support/OperatorEndpoints.js"
 
 const ghost = "0190a0a0-0000-7000-8000-0000000000aa"
 
@@ -44,17 +38,10 @@ const idsOf = (page: { items: ReadonlyArray<{ id: string }> }) => page.items.map
 layer(ApiTest, { excludeTestServices: true })("operators: message search and detail", (it) => {
   it.effect("each endpoint is in the OpenAPI document, described, behind the operator token", () =>
     Effect.gen(function* () {
-      const doc = expectStatus(yield* call("GET", "/openapi.json"), 200).body
-      for (const [method, path] of [
+      yield* expectOperatorEndpointsDocumented([
         ["get", "/v1/admin/messages"],
         ["get", "/v1/admin/messages/{id}"]
-      ] as const) {
-        const operation = doc.paths[path]?.[method]
-        expect(operation, path).toBeDefined()
-        expect(operation.description, path).toEqual(expect.any(String))
-        expect(operation.security, path).toEqual([{ operatorToken: [] }])
-        expect(operation.responses["401"], path).toBeDefined()
-      }
+      ])
     })
   )
 
@@ -62,10 +49,10 @@ layer(ApiTest, { excludeTestServices: true })("operators: message search and det
     Effect.gen(function* () {
       const sender = yield* newActiveSender("Admin messages (refused)", 1_000)
       const id = yield* send(sender, "+380673330001")
-      for (const path of ["/v1/admin/messages", `/v1/admin/messages/${id}`]) {
-        expect((yield* call("GET", path, { token: sender.key })).status, path).toBe(401)
-        expect((yield* call("GET", path)).status, path).toBe(401)
-      }
+      yield* expectRefusedToSender(sender, [
+        ["GET", "/v1/admin/messages"],
+        ["GET", `/v1/admin/messages/${id}`]
+      ])
     })
   )
 

@@ -1,51 +1,17 @@
-import { randomBytes } from "node:crypto"
-import { HttpApiBuilder } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
 import { expect, layer } from "@effect/vitest"
-import { BusNats } from "@volley/engine/bus/BusNats"
-import { StorageLive } from "@volley/engine/Engine"
-import * as RedisHotMaps from "@volley/engine/hotmap/RedisHotMaps"
 import { SmscSimulator } from "@volley/engine/smsc-sim/SmscSimulator"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect } from "effect"
 import { campaignActors } from "../../engine/test/support/CampaignFixtures.js"
 import { eventually } from "../../engine/test/support/eventually.js"
-import { TestDatabase } from "../../engine/test/support/TestDatabase.js"
-import { AdminToken } from "../src/auth/AdminToken.js"
-import { HttpRoutes } from "../src/Server.js"
 import { draft, groupWith } from "./campaigns-support.js"
-import {
-  asOperator,
-  expectStatus,
-  newSender,
-  type Sender,
-  TEST_ADMIN_TOKEN,
-  testRedisUrl
-} from "./support/ApiHarness.js"
-
-const prefix = `tcmp${randomBytes(4).toString("hex")}`
+import { apiWithEngine } from "./support/ApiEngineHarness.js"
+import { asOperator, expectStatus, newSender, type Sender } from "./support/ApiHarness.js"
 
 /**
- * The API with the engine's campaign supervisor, binds and correlator, as `npm start` runs them, on the
- * machine's PostgreSQL, JetStream and Redis. Pages of two contacts, so a rate cap spreads a campaign
- * over seconds and a pause has something left to stop.
+ * The API with the engine's campaign supervisor, binds and correlator. Pages of two contacts, so a rate
+ * cap spreads a campaign over seconds and a pause has something left to stop.
  */
-const ApiWithCampaigns = HttpApiBuilder.serve().pipe(
-  Layer.provide(HttpRoutes),
-  Layer.provideMerge(NodeHttpServer.layerTest),
-  Layer.provideMerge(campaignActors({ pageSize: 2, pollIntervalMs: 100 })),
-  Layer.provideMerge(
-    StorageLive.pipe(
-      Layer.provideMerge(
-        Layer.mergeAll(
-          BusNats.layer({ url: process.env.TEST_NATS_URL ?? "nats://127.0.0.1:4222", prefix }),
-          RedisHotMaps.layer({ url: testRedisUrl, prefix }),
-          Layer.succeed(AdminToken, Redacted.make(TEST_ADMIN_TOKEN))
-        )
-      ),
-      Layer.provideMerge(TestDatabase)
-    )
-  )
-)
+const ApiWithCampaigns = apiWithEngine("tcmp", campaignActors({ pageSize: 2, pollIntervalMs: 100 }))
 
 const PRICE = 10
 

@@ -1,17 +1,10 @@
+import type { CampaignStatus } from "@volley/core/campaign/campaignStatuses"
 import { request } from "../api"
 import { type Page, query, segment } from "./query"
 
 /** The API's CampaignStatus. */
-export type CampaignStatus = "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled"
-
-export const campaignStatuses: ReadonlyArray<CampaignStatus> = [
-  "draft",
-  "scheduled",
-  "running",
-  "paused",
-  "completed",
-  "cancelled"
-]
+export { campaignStatuses } from "@volley/core/campaign/campaignStatuses"
+export type { CampaignStatus }
 
 /** CampaignCounts: what the progress bar is drawn from, counted over the campaign's rows. */
 export interface CampaignCounts {

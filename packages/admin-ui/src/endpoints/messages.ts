@@ -1,18 +1,10 @@
+import type { PublicStatus } from "@volley/core/status/publicStatuses"
 import { request } from "../api"
 import { type Page, query, segment } from "./query"
 
 /** Statuses as senders see them (the search filter); SUBMITTING shows as ENROUTE. */
-export const publicStatuses = [
-  "QUEUED",
-  "ENROUTE",
-  "DELIVRD",
-  "UNDELIV",
-  "EXPIRED",
-  "REJECTD",
-  "FAILED",
-  "NOREPORT"
-] as const
-export type PublicStatus = (typeof publicStatuses)[number]
+export { publicStatuses } from "@volley/core/status/publicStatuses"
+export type { PublicStatus }
 
 /** HistoryEntry: one stored step of a message's life. */
 export interface HistoryEntry {

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react"
 import type { Account } from "../endpoints/accounts"
 import { type MessageSearch, type PublicStatus, publicStatuses } from "../endpoints/messages"
+import { FormError } from "../Notice"
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -67,11 +68,7 @@ export const MessageSearchForm = ({
       <button type="submit" className="primary">
         Search
       </button>
-      {error !== null && (
-        <span className="form-error" role="alert">
-          {error}
-        </span>
-      )}
+      <FormError error={error} />
     </form>
   )
 }

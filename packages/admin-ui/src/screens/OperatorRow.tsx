@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react"
 import { describe } from "../api"
 import { catalogApi, type Operator } from "../endpoints/catalog"
 import { duration } from "../format"
+import { FormError } from "../Notice"
 
 /** An operator with its default validity, edited in place (name and validity; PATCH). */
 export const OperatorRow = ({
@@ -67,11 +68,7 @@ export const OperatorRow = ({
           <button type="button" onClick={() => setEditing(false)}>
             Cancel
           </button>
-          {error !== null && (
-            <span className="form-error" role="alert">
-              {error}
-            </span>
-          )}
+          <FormError error={error} />
         </form>
       </td>
     </tr>

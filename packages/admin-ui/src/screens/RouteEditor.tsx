@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react"
 import { describe, type Route } from "../api"
 import { catalogApi, type Operator, type RouteChange } from "../endpoints/catalog"
 import { duration } from "../format"
+import { FormError } from "../Notice"
 import { RoutePrices } from "./RoutePrices"
 
 /** "380 38067, 38093" → ["380", "38067", "38093"]: commas or spaces between entries. */
@@ -124,11 +125,7 @@ export const RouteEditor = ({
           <button type="button" onClick={onClose}>
             Close
           </button>
-          {error !== null && (
-            <span className="form-error" role="alert" data-testid="route-error">
-              {error}
-            </span>
-          )}
+          <FormError error={error} testId="route-error" />
         </div>
       </form>
       <RoutePrices routeId={route.id} defaultPrice={route.pricePerPartMinor} />

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react"
 import { describe } from "../api"
 import { type Account, accountsApi } from "../endpoints/accounts"
 import { money } from "../format"
+import { FormError } from "../Notice"
 
 /** "12.50" → 1250 minor units; null unless a positive amount with at most two decimals. */
 const toMinor = (text: string): number | null => {
@@ -66,11 +67,7 @@ export const TopUpForm = ({
       <button type="button" onClick={onCancel}>
         Cancel
       </button>
-      {error !== null && (
-        <span className="form-error" role="alert">
-          {error}
-        </span>
-      )}
+      <FormError error={error} />
     </form>
   )
 }

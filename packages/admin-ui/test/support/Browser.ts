@@ -35,6 +35,9 @@ const sourcesHash = () => {
     "index.html",
     "vite.config.ts",
     "package.json",
+    // the plain lists the UI imports from core
+    "../core/src/status/publicStatuses.ts",
+    "../core/src/campaign/campaignStatuses.ts",
     ...readdirSync(join(adminUiDir, "src"), { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
       .map((entry) => relative(adminUiDir, join(entry.parentPath, entry.name)))

@@ -1,18 +1,11 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import {
-  AccountId,
-  Campaign,
-  CampaignId,
-  CampaignNotFound,
-  CampaignStateConflict,
-  CampaignStatus
-} from "@volley/core"
+import { AccountId, Campaign, CampaignId, CampaignStatus } from "@volley/core"
 import { RATE_WINDOW_SECONDS } from "@volley/engine/campaign/CampaignReports"
 import { Schema } from "effect"
 import { OperatorAuth } from "../auth/AuthApi.js"
 import { Page, PageLimit } from "../http/Page.js"
-import { withMessage } from "../http/withMessage.js"
-import { CampaignCancelled, CampaignReport } from "./CampaignsApi.js"
+import { CampaignReport } from "./CampaignsApi.js"
+import { campaignCancel, campaignEndpoint, campaignTransition } from "./campaignEndpoints.js"
 
 /** What the operators' progress bars are drawn from, counted over the campaign's rows when asked. */
 export class CampaignCounts extends Schema.Class<CampaignCounts>("CampaignCounts")({
@@ -50,22 +43,6 @@ export class AdminCampaignDetail extends AdminCampaign.extend<AdminCampaignDetai
 
 export const AdminCampaignsPage = Page(AdminCampaign).annotations({ identifier: "AdminCampaignsPage" })
 
-const CampaignPath = Schema.Struct({ campaignId: CampaignId })
-const NotFound = withMessage(CampaignNotFound)
-const Conflict = withMessage(CampaignStateConflict)
-
-const control = <const Name extends string, const Path extends HttpApiEndpoint.PathSegment>(
-  name: Name,
-  path: Path,
-  description: string
-) =>
-  HttpApiEndpoint.post(name, path)
-    .setPath(CampaignPath)
-    .addSuccess(Campaign)
-    .addError(NotFound, { status: 404 })
-    .addError(Conflict, { status: 409 })
-    .annotate(OpenApi.Description, description)
-
 /** Operators watch every account's campaigns and can pause, resume or cancel any of them. */
 export class CampaignsAdminApi extends HttpApiGroup.make("campaignsAdmin")
   .add(
@@ -89,17 +66,16 @@ export class CampaignsAdminApi extends HttpApiGroup.make("campaignsAdmin")
       )
   )
   .add(
-    HttpApiEndpoint.get("get", "/v1/admin/campaigns/:campaignId")
-      .setPath(CampaignPath)
-      .addSuccess(AdminCampaignDetail)
-      .addError(NotFound, { status: 404 })
-      .annotate(
-        OpenApi.Description,
-        "Any account's campaign as listed, with its report: messages per status, skips per reason, cost"
-      )
+    campaignEndpoint(
+      "GET",
+      "get",
+      "/v1/admin/campaigns/:campaignId",
+      AdminCampaignDetail,
+      "Any account's campaign as listed, with its report: messages per status, skips per reason, cost"
+    )
   )
   .add(
-    control(
+    campaignTransition(
       "pause",
       "/v1/admin/campaigns/:campaignId/pause",
       "Pauses a scheduled or running campaign of any account, with status reason 'paused by operator': " +
@@ -107,7 +83,7 @@ export class CampaignsAdminApi extends HttpApiGroup.make("campaignsAdmin")
     )
   )
   .add(
-    control(
+    campaignTransition(
       "resume",
       "/v1/admin/campaigns/:campaignId/resume",
       "Resumes a paused campaign of any account where it stopped (a balance pause needs a top-up " +
@@ -115,16 +91,11 @@ export class CampaignsAdminApi extends HttpApiGroup.make("campaignsAdmin")
     )
   )
   .add(
-    HttpApiEndpoint.post("cancel", "/v1/admin/campaigns/:campaignId/cancel")
-      .setPath(CampaignPath)
-      .addSuccess(CampaignCancelled)
-      .addError(NotFound, { status: 404 })
-      .addError(Conflict, { status: 409 })
-      .annotate(
-        OpenApi.Description,
-        "Cancels any account's campaign that has not completed ('cancelled by operator'): its messages " +
-          "not yet handed to a bind end FAILED and are refunded in the same transaction. Final."
-      )
+    campaignCancel(
+      "/v1/admin/campaigns/:campaignId/cancel",
+      "Cancels any account's campaign that has not completed ('cancelled by operator'): its messages " +
+        "not yet handed to a bind end FAILED and are refunded in the same transaction. Final."
+    )
   )
   .middleware(OperatorAuth)
   .annotate(OpenApi.Title, "Campaigns (operators)")

@@ -2,8 +2,6 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/p
 import {
   Campaign,
   CampaignId,
-  CampaignNotFound,
-  CampaignStateConflict,
   CampaignStatus,
   GroupId,
   GroupNotFound,
@@ -25,6 +23,14 @@ import { SenderAuth } from "../auth/AuthApi.js"
 import { Page, PageLimit } from "../http/Page.js"
 import { withMessage } from "../http/withMessage.js"
 import { AccountSuspended, TestModeLimit } from "../messages/SendApi.js"
+import {
+  CampaignConflictResponse,
+  CampaignNotFoundResponse,
+  CampaignPath,
+  campaignCancel,
+  campaignEndpoint,
+  campaignTransition
+} from "./campaignEndpoints.js"
 
 /** How many recipients a preview renders. */
 export const PREVIEW_SAMPLES = 5
@@ -96,18 +102,7 @@ export class UpdateCampaignRequest extends Schema.Class<UpdateCampaignRequest>("
   onMissingField: Schema.optional(MissingFieldRule)
 }) {}
 
-const CampaignPath = Schema.Struct({ campaignId: CampaignId })
-
 export const CampaignsPage = Page(Campaign).annotations({ identifier: "CampaignsPage" })
-
-/** What a cancel did to the messages no bind had picked up yet. */
-export class CampaignCancelled extends Schema.Class<CampaignCancelled>("CampaignCancelled")({
-  campaign: Campaign,
-  failedMessages: Schema.Int.annotations({
-    description: "Messages still waiting to be sent: now FAILED with reason 'campaign cancelled'"
-  }),
-  refundedMinor: Schema.Int.annotations({ description: "Their charges, credited back in one ledger entry" })
-}) {}
 
 export class StatusCounts extends Schema.Class<StatusCounts>("CampaignStatusCounts")({
   QUEUED: Schema.Int,
@@ -222,21 +217,6 @@ export class CampaignPreview extends Schema.Class<CampaignPreview>("CampaignPrev
   estimate: CampaignEstimate
 }) {}
 
-const NotFound = withMessage(CampaignNotFound)
-const Conflict = withMessage(CampaignStateConflict)
-
-const transition = <const Name extends string, const Path extends HttpApiEndpoint.PathSegment>(
-  name: Name,
-  path: Path,
-  description: string
-) =>
-  HttpApiEndpoint.post(name, path)
-    .setPath(CampaignPath)
-    .addSuccess(Campaign)
-    .addError(NotFound, { status: 404 })
-    .addError(Conflict, { status: 409 })
-    .annotate(OpenApi.Description, description)
-
 /** Campaigns: a text to one or more groups, started, paused, resumed or cancelled, and their reports. */
 export class CampaignsApi extends HttpApiGroup.make("campaigns")
   .add(
@@ -271,15 +251,14 @@ export class CampaignsApi extends HttpApiGroup.make("campaigns")
       .annotate(OpenApi.Description, "This account's campaigns, newest first, optionally of one status")
   )
   .add(
-    HttpApiEndpoint.get("get", "/v1/campaigns/:campaignId")
-      .setPath(CampaignPath)
-      .addSuccess(Campaign)
-      .addError(NotFound, { status: 404 })
-      .annotate(
-        OpenApi.Description,
-        "One campaign with its status (and why it is paused or cancelled) and its progress counters, " +
-          "which move as each page of recipients is committed"
-      )
+    campaignEndpoint(
+      "GET",
+      "get",
+      "/v1/campaigns/:campaignId",
+      Campaign,
+      "One campaign with its status (and why it is paused or cancelled) and its progress counters, " +
+        "which move as each page of recipients is committed"
+    )
   )
   .add(
     HttpApiEndpoint.patch("update", "/v1/campaigns/:campaignId")
@@ -289,9 +268,9 @@ export class CampaignsApi extends HttpApiGroup.make("campaigns")
       .addError(withMessage(InvalidTemplate), { status: 400 })
       .addError(withMessage(InvalidSenderId), { status: 400 })
       .addError(withMessage(InvalidCampaign), { status: 400 })
-      .addError(NotFound, { status: 404 })
+      .addError(CampaignNotFoundResponse, { status: 404 })
       .addError(withMessage(GroupNotFound), { status: 404 })
-      .addError(Conflict, { status: 409 })
+      .addError(CampaignConflictResponse, { status: 409 })
       .addError(withMessage(SenderIdNotApproved), { status: 422 })
       .annotate(
         OpenApi.Description,
@@ -300,23 +279,22 @@ export class CampaignsApi extends HttpApiGroup.make("campaigns")
       )
   )
   .add(
-    HttpApiEndpoint.post("preview", "/v1/campaigns/:campaignId/preview")
-      .setPath(CampaignPath)
-      .addSuccess(CampaignPreview)
-      .addError(NotFound, { status: 404 })
-      .annotate(
-        OpenApi.Description,
-        `The text as the first ${PREVIEW_SAMPLES} recipients would get it (their own fields, or why they ` +
-          "would be skipped), and what a start now would send and cost: recipients are the distinct " +
-          "numbers across the groups that are not blacklisted, each rendered, split into parts and priced " +
-          "by the same rules as a send. Up to " +
-          `${EXACT_ESTIMATE_LIMIT.toLocaleString("en")} numbers every one is rendered and priced ` +
-          `(exact: true); above that a spread sample of about ${ESTIMATE_SAMPLE.toLocaleString("en")} is, ` +
-          "and messages, parts, skips and cost are scaled to the whole (exact: false). Sends nothing."
-      )
+    campaignEndpoint(
+      "POST",
+      "preview",
+      "/v1/campaigns/:campaignId/preview",
+      CampaignPreview,
+      `The text as the first ${PREVIEW_SAMPLES} recipients would get it (their own fields, or why they ` +
+        "would be skipped), and what a start now would send and cost: recipients are the distinct " +
+        "numbers across the groups that are not blacklisted, each rendered, split into parts and priced " +
+        "by the same rules as a send. Up to " +
+        `${EXACT_ESTIMATE_LIMIT.toLocaleString("en")} numbers every one is rendered and priced ` +
+        `(exact: true); above that a spread sample of about ${ESTIMATE_SAMPLE.toLocaleString("en")} is, ` +
+        "and messages, parts, skips and cost are scaled to the whole (exact: false). Sends nothing."
+    )
   )
   .add(
-    transition(
+    campaignTransition(
       "start",
       "/v1/campaigns/:campaignId/start",
       "Starts a draft: it runs at once, or waits as `scheduled` until its startAt. A test-mode account " +
@@ -330,7 +308,7 @@ export class CampaignsApi extends HttpApiGroup.make("campaigns")
       .addError(withMessage(SenderIdNotApproved), { status: 422 })
   )
   .add(
-    transition(
+    campaignTransition(
       "pause",
       "/v1/campaigns/:campaignId/pause",
       "Pauses a scheduled or running campaign: no new messages are created after the page in progress " +
@@ -338,7 +316,7 @@ export class CampaignsApi extends HttpApiGroup.make("campaigns")
     )
   )
   .add(
-    transition(
+    campaignTransition(
       "resume",
       "/v1/campaigns/:campaignId/resume",
       "Resumes a paused campaign where it stopped (no recipient gets a second message); before its " +
@@ -346,70 +324,61 @@ export class CampaignsApi extends HttpApiGroup.make("campaigns")
     )
   )
   .add(
-    HttpApiEndpoint.post("cancel", "/v1/campaigns/:campaignId/cancel")
-      .setPath(CampaignPath)
-      .addSuccess(CampaignCancelled)
-      .addError(NotFound, { status: 404 })
-      .addError(Conflict, { status: 409 })
-      .annotate(
-        OpenApi.Description,
-        "Cancels a campaign that has not completed: no new messages are created, and its messages not yet " +
-          "handed to a bind end FAILED ('campaign cancelled') and are refunded, in the same transaction. " +
-          "Messages already sent go on. Final: a cancelled campaign cannot be resumed."
-      )
+    campaignCancel(
+      "/v1/campaigns/:campaignId/cancel",
+      "Cancels a campaign that has not completed: no new messages are created, and its messages not yet " +
+        "handed to a bind end FAILED ('campaign cancelled') and are refunded, in the same transaction. " +
+        "Messages already sent go on. Final: a cancelled campaign cannot be resumed."
+    )
   )
   .add(
-    HttpApiEndpoint.get("report", "/v1/campaigns/:campaignId/report")
-      .setPath(CampaignPath)
-      .addSuccess(CampaignReport)
-      .addError(NotFound, { status: 404 })
-      .annotate(
-        OpenApi.Description,
-        "Live counts: messages per status, recipients skipped per reason (blacklisted numbers receive " +
-          "nothing and are counted here), duplicates, progress, and the cost (charged − refunded)"
-      )
+    campaignEndpoint(
+      "GET",
+      "report",
+      "/v1/campaigns/:campaignId/report",
+      CampaignReport,
+      "Live counts: messages per status, recipients skipped per reason (blacklisted numbers receive " +
+        "nothing and are counted here), duplicates, progress, and the cost (charged − refunded)"
+    )
   )
   .add(
-    HttpApiEndpoint.get("recipients", "/v1/campaigns/:campaignId/recipients")
-      .setPath(CampaignPath)
-      .setUrlParams(
-        Schema.Struct({
-          ...RecipientFilter,
-          limit: Schema.optional(PageLimit),
-          cursor: Schema.optional(
-            Schema.String.pipe(Schema.pattern(/^\d{1,15}$/)).annotations({
-              description:
-                "`nextCursor` of the previous page (the last number's digits: nothing to URL-encode)"
-            })
-          )
-        })
-      )
-      .addSuccess(CampaignRecipientsPage)
-      .addError(NotFound, { status: 404 })
-      .annotate(
-        OpenApi.Description,
-        "Every recipient in number order: its message's status, parts and charge, or SKIPPED with the " +
-          "reason and detail"
-      )
+    campaignEndpoint(
+      "GET",
+      "recipients",
+      "/v1/campaigns/:campaignId/recipients",
+      CampaignRecipientsPage,
+      "Every recipient in number order: its message's status, parts and charge, or SKIPPED with the " +
+        "reason and detail"
+    ).setUrlParams(
+      Schema.Struct({
+        ...RecipientFilter,
+        limit: Schema.optional(PageLimit),
+        cursor: Schema.optional(
+          Schema.String.pipe(Schema.pattern(/^\d{1,15}$/)).annotations({
+            description: "`nextCursor` of the previous page (the last number's digits: nothing to URL-encode)"
+          })
+        )
+      })
+    )
   )
   .add(
-    HttpApiEndpoint.get("recipientsCsv", "/v1/campaigns/:campaignId/recipients.csv")
-      .setPath(CampaignPath)
-      .setUrlParams(Schema.Struct(RecipientFilter))
-      .addSuccess(HttpApiSchema.Text({ contentType: "text/csv" }))
-      .addError(NotFound, { status: 404 })
-      .annotate(OpenApi.Description, "The recipients list as CSV, streamed (any size), same filter")
+    campaignEndpoint(
+      "GET",
+      "recipientsCsv",
+      "/v1/campaigns/:campaignId/recipients.csv",
+      HttpApiSchema.Text({ contentType: "text/csv" }),
+      "The recipients list as CSV, streamed (any size), same filter"
+    ).setUrlParams(Schema.Struct(RecipientFilter))
   )
   .add(
-    HttpApiEndpoint.post("cleanGroups", "/v1/campaigns/:campaignId/clean-groups")
-      .setPath(CampaignPath)
-      .addSuccess(CleanGroupsResult)
-      .addError(NotFound, { status: 404 })
-      .annotate(
-        OpenApi.Description,
-        "Removes from the campaign's groups every contact whose number's message in this campaign ended " +
-          "UNDELIV or REJECTD; says how many went from each group"
-      )
+    campaignEndpoint(
+      "POST",
+      "cleanGroups",
+      "/v1/campaigns/:campaignId/clean-groups",
+      CleanGroupsResult,
+      "Removes from the campaign's groups every contact whose number's message in this campaign ended " +
+        "UNDELIV or REJECTD; says how many went from each group"
+    )
   )
   .middleware(SenderAuth)
   .annotate(OpenApi.Title, "Campaigns")

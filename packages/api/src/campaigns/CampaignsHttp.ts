@@ -48,6 +48,12 @@ const csvLine = (line: RecipientLine) =>
     line.updatedAt.toISOString()
   ])
 
+/** A create or update request as the repository takes it: what the API calls `text` is stored as `body`. */
+const asDraft = <Request extends { readonly text?: string | undefined }>({
+  text,
+  ...settings
+}: Request): Omit<Request, "text"> & { readonly body: Request["text"] } => ({ ...settings, body: text })
+
 const toRecipient = (line: RecipientLine) =>
   new CampaignRecipient(
     {
@@ -111,17 +117,7 @@ export const CampaignsLive = HttpApiBuilder.group(VolleyApi, "campaigns", (handl
         Effect.gen(function* () {
           const { accountId } = yield* CurrentAccount
           yield* senderIds.requireApproved(accountId, payload.sender)
-          return yield* campaigns.create(accountId, {
-            name: payload.name,
-            sender: payload.sender,
-            body: payload.text,
-            groupIds: payload.groupIds,
-            startAt: payload.startAt,
-            sendWindow: payload.sendWindow,
-            rateCap: payload.rateCap,
-            validitySeconds: payload.validitySeconds,
-            onMissingField: payload.onMissingField
-          })
+          return yield* campaigns.create(accountId, asDraft(payload))
         })
       )
       .handle("list", ({ urlParams }) =>
@@ -143,17 +139,7 @@ export const CampaignsLive = HttpApiBuilder.group(VolleyApi, "campaigns", (handl
         Effect.gen(function* () {
           const { accountId } = yield* CurrentAccount
           if (payload.sender !== undefined) yield* senderIds.requireApproved(accountId, payload.sender)
-          return yield* campaigns.updateDraft(accountId, path.campaignId, {
-            name: payload.name,
-            sender: payload.sender,
-            body: payload.text,
-            groupIds: payload.groupIds,
-            startAt: payload.startAt,
-            sendWindow: payload.sendWindow,
-            rateCap: payload.rateCap,
-            validitySeconds: payload.validitySeconds,
-            onMissingField: payload.onMissingField
-          })
+          return yield* campaigns.updateDraft(accountId, path.campaignId, asDraft(payload))
         })
       )
       .handle("preview", ({ path }) =>

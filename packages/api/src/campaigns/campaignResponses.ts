@@ -3,7 +3,8 @@ import { publishStatusChanges } from "@volley/engine/bus/statusEvents"
 import type { Cancelled } from "@volley/engine/campaign/CampaignControl"
 import type { CampaignSummary } from "@volley/engine/campaign/CampaignReports"
 import { Array as Arr, Effect } from "effect"
-import { CampaignCancelled, CampaignReport, SkipCounts, StatusCounts } from "./CampaignsApi.js"
+import { CampaignReport, SkipCounts, StatusCounts } from "./CampaignsApi.js"
+import { CampaignCancelled } from "./campaignEndpoints.js"
 
 /** Status events per bus message when a cancel fails queued messages: well under NATS's 1 MB payload. */
 const STATUS_EVENTS_PER_PUBLISH = 500

@@ -11,28 +11,36 @@ import { AdminToken } from "../../src/auth/AdminToken.js"
 import { HttpRoutes } from "../../src/Server.js"
 import { TEST_ADMIN_TOKEN, testRedisUrl } from "./ApiHarness.js"
 
-const prefix = `tapi${randomBytes(4).toString("hex")}`
+// The layers below provide TestSchema: other packages' test declarations (the admin UI's) name it from here.
+export type { TestSchema } from "../../../engine/test/support/TestDatabase.js"
 
 /**
- * The API in one process with the engine's actors, as `npm start` runs them: the bind supervisor (fast
- * test tuning), the send path and the receipt correlator, on the machine's PostgreSQL (a throw-away
- * schema), JetStream and Redis under a prefix of the suite's own. Binds are started from the catalog the
- * tests write through the API.
+ * The API in one process with the engine's `actors`, as `npm start` runs them (e.g. `bindActors()`, or
+ * `campaignActors(...)` for the campaign supervisor too), on the machine's PostgreSQL (a throw-away
+ * schema), JetStream and Redis under a prefix of the suite's own: `suite` and a random suffix, so
+ * suites never see each other's messages. Binds are started from the catalog the tests write through
+ * the API.
  */
-export const ApiWithEngineTest = HttpApiBuilder.serve().pipe(
-  Layer.provide(HttpRoutes),
-  Layer.provideMerge(NodeHttpServer.layerTest),
-  Layer.provideMerge(bindActors()),
-  Layer.provideMerge(
-    StorageLive.pipe(
-      Layer.provideMerge(
-        Layer.mergeAll(
-          BusNats.layer({ url: process.env.TEST_NATS_URL ?? "nats://127.0.0.1:4222", prefix }),
-          RedisHotMaps.layer({ url: testRedisUrl, prefix }),
-          Layer.succeed(AdminToken, Redacted.make(TEST_ADMIN_TOKEN))
-        )
-      ),
-      Layer.provideMerge(TestDatabase)
+export const apiWithEngine = <A, E, R>(suite: string, actors: Layer.Layer<A, E, R>) => {
+  const prefix = `${suite}${randomBytes(4).toString("hex")}`
+  return HttpApiBuilder.serve().pipe(
+    Layer.provide(HttpRoutes),
+    Layer.provideMerge(NodeHttpServer.layerTest),
+    Layer.provideMerge(actors),
+    Layer.provideMerge(
+      StorageLive.pipe(
+        Layer.provideMerge(
+          Layer.mergeAll(
+            BusNats.layer({ url: process.env.TEST_NATS_URL ?? "nats://127.0.0.1:4222", prefix }),
+            RedisHotMaps.layer({ url: testRedisUrl, prefix }),
+            Layer.succeed(AdminToken, Redacted.make(TEST_ADMIN_TOKEN))
+          )
+        ),
+        Layer.provideMerge(TestDatabase)
+      )
     )
   )
-)
+}
+
+/** The API with the bind supervisor (fast test tuning), the send path and the receipt correlator. */
+export const ApiWithEngineTest = apiWithEngine("tapi", bindActors())

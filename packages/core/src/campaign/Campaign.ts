@@ -1,19 +1,9 @@
 import { Schema } from "effect"
 import { AccountId, CampaignId, GroupId } from "../schema/ids.js"
+import { campaignStatuses } from "./campaignStatuses.js"
 
-/**
- * draft → (start) → scheduled (start time ahead) → running ⇄ paused → completed; cancelled from any
- * state but completed. "completed" means every recipient was processed (a message created or a skip
- * recorded); delivery of the last messages goes on after it.
- */
-export const CampaignStatus = Schema.Literal(
-  "draft",
-  "scheduled",
-  "running",
-  "paused",
-  "completed",
-  "cancelled"
-)
+/** The statuses' order and meaning: see campaignStatuses.ts. */
+export const CampaignStatus = Schema.Literal(...campaignStatuses)
 export type CampaignStatus = typeof CampaignStatus.Type
 
 /**

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { publicStatuses } from "./publicStatuses.js"
 
 // The literal schemas live apart from the transition rules so errors.ts can use them without an import cycle.
 
@@ -29,16 +30,7 @@ export const ReceiptStatus = Schema.Literal("ENROUTE", "DELIVRD", "UNDELIV", "EX
 export type ReceiptStatus = typeof ReceiptStatus.Type
 
 /** What senders see: SUBMITTING is shown as ENROUTE. */
-export const PublicStatus = Schema.Literal(
-  "QUEUED",
-  "ENROUTE",
-  "DELIVRD",
-  "UNDELIV",
-  "EXPIRED",
-  "REJECTD",
-  "FAILED",
-  "NOREPORT"
-)
+export const PublicStatus = Schema.Literal(...publicStatuses)
 export type PublicStatus = typeof PublicStatus.Type
 
 /** Who ended a message: a submit_sm_resp / generic_nack / retries exhausted, an operator receipt, or our rules. */

@@ -2,6 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { type AccountId, type CampaignId, type E164, type GroupId, uuid7 } from "@volley/core"
 import type { Campaign } from "@volley/core/campaign/Campaign"
 import { Effect, Layer, Option } from "effect"
+import type { BindTuningSettings } from "../../src/bind/BindTuning.js"
 import { CampaignSupervisor } from "../../src/campaign/CampaignSupervisor.js"
 import { CampaignsRepo } from "../../src/campaign/CampaignsRepo.js"
 import { CampaignTuning, type CampaignTuningSettings } from "../../src/campaign/CampaignTuning.js"
@@ -12,13 +13,16 @@ import { bindActors } from "./BindScenario.js"
 
 /**
  * The campaign supervisor over the binds, the send path and the correlator; small pages and a quick
- * supervisor, so a few hundred contacts take many pages.
+ * supervisor, so a few hundred contacts take many pages. `bindTuning` as for `bindActors`.
  */
-export const campaignActors = (tuning: Partial<CampaignTuningSettings> = {}) =>
+export const campaignActors = (
+  tuning: Partial<CampaignTuningSettings> = {},
+  bindTuning: Partial<BindTuningSettings> = {}
+) =>
   CampaignSupervisor.layer.pipe(
     Layer.provide(SendService.Default),
     Layer.provide(CampaignTuning.layer({ pageSize: 50, pollIntervalMs: 100, ...tuning })),
-    Layer.provideMerge(bindActors())
+    Layer.provideMerge(bindActors(bindTuning))
   )
 
 export interface TestContact {
