@@ -207,7 +207,7 @@ layer(PlatformUnderTest, { excludeTestServices: true, timeout: 60_000 })(
             })
             yield* screenshot(page, "13-message-history")
 
-            // Accounts: activate the test account, top one up, approve the pending sender ID.
+            // Accounts: activate the test account, suspend and reactivate it, top one up, approve the pending sender ID.
             yield* go(page, "Accounts", "Accounts")
             const nova = (p: Page) => p.locator("[data-account-id]").filter({ hasText: "Nova Test Shop" })
             const acme = (p: Page) => p.locator("[data-account-id]").filter({ hasText: "Acme Retail" })
@@ -227,6 +227,10 @@ layer(PlatformUnderTest, { excludeTestServices: true, timeout: 60_000 })(
               await p.getByText(/topped up 250\.00 UAH/).waitFor()
               await expect.poll(() => acme(p).getByTestId("balance").innerText()).not.toBe(before)
               await nova(p).getByRole("button", { name: "Activate" }).click()
+              await nova(p).getByTestId("account-mode").filter({ hasText: "active" }).waitFor()
+              await nova(p).getByRole("button", { name: "Suspend" }).click()
+              await nova(p).getByTestId("account-mode").filter({ hasText: "suspended" }).waitFor()
+              await nova(p).getByRole("button", { name: "Reactivate" }).click()
               await nova(p).getByTestId("account-mode").filter({ hasText: "active" }).waitFor()
               await p.locator('[data-sender-id="ACMESHOP"]').getByRole("button", { name: "Approve" }).click()
               await p.getByText("Nothing waits").waitFor()

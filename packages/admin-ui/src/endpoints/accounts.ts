@@ -40,6 +40,7 @@ const base = "/v1/admin/accounts"
 export const accountsApi = {
   list: (cursor?: string) => request<Page<Account>>("GET", `${base}${query({ cursor, limit: 100 })}`),
   activate: (id: string) => request<Account>("POST", `${base}/${segment(id)}/activate`),
+  suspend: (id: string) => request<Account>("POST", `${base}/${segment(id)}/suspend`),
   topUp: (id: string, amountMinor: number, reference: string) =>
     request<TopUpResult>("POST", `${base}/${segment(id)}/topups`, {
       amountMinor,

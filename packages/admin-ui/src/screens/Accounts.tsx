@@ -20,17 +20,25 @@ const AccountRow = ({
 }) => {
   const [toppingUp, setToppingUp] = useState(false)
   const [busy, setBusy] = useState(false)
-  const activate = () => {
+  const change = (call: Promise<Account>, notice: string) => {
     setBusy(true)
-    accountsApi
-      .activate(a.id)
+    call
       .then(() => {
-        onNotice(`${a.name} is active: its test-mode limits are lifted.`)
+        onNotice(notice)
         onChanged()
       })
       .catch((error: unknown) => onError(`${a.name}: ${describe(error)}`))
       .finally(() => setBusy(false))
   }
+  const activate = () =>
+    change(
+      accountsApi.activate(a.id),
+      a.mode === "suspended"
+        ? `${a.name} is active again: it can send.`
+        : `${a.name} is active: its test-mode limits are lifted.`
+    )
+  const suspend = () =>
+    change(accountsApi.suspend(a.id), `${a.name} is suspended: its sends are refused, its campaigns pause.`)
   return (
     <>
       <tr data-account-id={a.id}>
@@ -54,6 +62,21 @@ const AccountRow = ({
           {a.mode === "test" && (
             <button type="button" disabled={busy} onClick={activate} title="Lift the test-mode limits">
               Activate
+            </button>
+          )}
+          {a.mode === "suspended" && (
+            <button type="button" disabled={busy} onClick={activate} title="Let it send again">
+              Reactivate
+            </button>
+          )}
+          {a.mode !== "suspended" && (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={suspend}
+              title="Refuse its sends, pause its campaigns"
+            >
+              Suspend
             </button>
           )}
           <button type="button" disabled={toppingUp} onClick={() => setToppingUp(true)}>
