@@ -1,9 +1,12 @@
 import { expect, layer } from "@effect/vitest"
 import type { AccountId, E164 } from "@volley/core"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { AccountsRepo } from "../src/account/AccountsRepo.js"
 import { Ledger } from "../src/account/Ledger.js"
 import { BlacklistRepo } from "../src/blacklist/BlacklistRepo.js"
+import { CampaignSupervisor } from "../src/campaign/CampaignSupervisor.js"
+import { CampaignTuning } from "../src/campaign/CampaignTuning.js"
+import { SendService } from "../src/send/SendService.js"
 import { SmscSimulator } from "../src/smsc-sim/SmscSimulator.js"
 import { acceptedByDestination, destinationOf, disableBinds, numbers } from "./support/BindScenario.js"
 import {
@@ -304,6 +307,52 @@ layer(engineInfrastructure({ bus: "nats", hotmaps: "redis" }), { excludeTestServ
           expect(atPause).toBeLessThan(400)
         }).pipe(Effect.provide(campaignActors()), Effect.ensuring(disableBinds(["cp-7"])))
       })
+    )
+
+    it.scoped(
+      "two engines' schedulers on the same campaign: every recipient once, every counter exact",
+      () =>
+        Effect.gen(function* () {
+          const sim = yield* SmscSimulator.scoped({ accounts: { cp8: { receiptDelayMs: 10 } } })
+          const accountId = yield* seedSimCatalog(sim.port, [
+            {
+              operatorId: "op-cp8",
+              routeId: "route-cp8",
+              prefixes: ["38093"],
+              binds: [{ id: "cp-8", systemId: "cp8" }]
+            }
+          ])
+          const recipients = numbers("38093", 600)
+          const group = yield* groupWith(
+            accountId,
+            "T",
+            recipients.map((msisdn) => ({ msisdn }))
+          )
+          const id = yield* insertCampaign({ accountId, groupIds: [group], body: "Twice the schedulers" })
+          // A second supervisor, as a second engine process would run: both pick the campaign up.
+          const secondEngine = Layer.fresh(CampaignSupervisor.layer).pipe(
+            Layer.provide(SendService.Default),
+            Layer.provide(CampaignTuning.layer({ pageSize: 50, pollIntervalMs: 100 }))
+          )
+          yield* Effect.gen(function* () {
+            const done = yield* completed(id)
+            expect(done.progress).toMatchObject({
+              processed: 600,
+              messages: 600,
+              skipped: 0,
+              duplicates: 0,
+              chargedMinor: 600 * PRICE
+            })
+            const rows = yield* allDelivered(id, 600)
+            expect(new Set(rows.map((r) => r.recipient)).size).toBe(600)
+            const accepted = acceptedByDestination(sim, ["cp8"])
+            for (const n of recipients) expect(accepted.get(destinationOf(n))).toBe(1)
+          }).pipe(
+            Effect.provide(Layer.provideMerge(secondEngine, campaignActors())),
+            Effect.ensuring(disableBinds(["cp-8"]))
+          )
+        }),
+      60_000
     )
 
     it.scoped("sends nothing outside its send window", () =>

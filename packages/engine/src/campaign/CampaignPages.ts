@@ -22,7 +22,10 @@ export type PageOutcome = Data.TaggedEnum<{
   Page: { readonly cursor: CampaignCursor; readonly sent: number; readonly routes: ReadonlySet<RouteId> }
   /** Every group was read to its end. */
   Finished: { readonly cursor: CampaignCursor }
-  /** The campaign was paused or cancelled meanwhile: the page was rolled back. */
+  /**
+   * The campaign was paused or cancelled meanwhile, or another scheduler moved its cursor: the page was
+   * rolled back (the supervisor starts this campaign's scheduler again from the stored cursor if it runs).
+   */
   NotRunning: {}
 }>
 export const PageOutcome = Data.taggedEnum<PageOutcome>()
@@ -39,6 +42,8 @@ const skipReasonOf: Record<Exclude<RefusalCode, "DUPLICATE_RECIPIENT">, SkipReas
 
 interface PageTally {
   readonly campaignId: CampaignId
+  /** The cursor this page started from, as stored: another scheduler that got there first vetoes this one. */
+  readonly from: CampaignCursor
   readonly cursor: CampaignCursor
   readonly processed: number
   readonly messages: number
@@ -70,8 +75,10 @@ export class CampaignPages extends Effect.Service<CampaignPages>()("volley/Campa
       )
 
     /**
-     * Skips, counters and cursor, in the caller's transaction; vetoed unless the campaign is running and
-     * its account not suspended (the scheduler, restarted by the supervisor, then pauses it with why).
+     * Skips, counters and cursor, in the caller's transaction; vetoed unless the campaign is running, its
+     * account not suspended (the scheduler, restarted by the supervisor, then pauses it with why) and its
+     * cursor still where this page started (a second engine's scheduler on the same campaign lost the race:
+     * it starts again from the stored cursor, so nobody is counted or sent to twice).
      */
     const record = (tally: PageTally) =>
       Effect.gen(function* () {
@@ -95,7 +102,7 @@ export class CampaignPages extends Effect.Service<CampaignPages>()("volley/Campa
             duplicates = duplicates + ${tally.duplicates + skips.length - recorded},
             charged_minor = charged_minor + ${tally.chargedMinor},
             updated_at = now()
-          WHERE id = ${tally.campaignId} AND status = 'running'
+          WHERE id = ${tally.campaignId} AND status = 'running' AND cursor = ${JSON.stringify(tally.from)}::jsonb
             AND (SELECT a.mode FROM accounts a WHERE a.id = campaigns.account_id) <> 'suspended'
           RETURNING id`.pipe(Effect.orDie)
         if (updated.length === 0)
@@ -177,6 +184,7 @@ export class CampaignPages extends Effect.Service<CampaignPages>()("volley/Campa
         duplicates += outgoing.length - result.accepted.length - result.refused.length
         return {
           campaignId: campaign.id,
+          from,
           cursor: after,
           processed: page.length,
           messages: result.accepted.length,
