@@ -6,7 +6,13 @@
  * go through node-smpp.
  */
 
-import { decodeMessageFields, HEADER_LENGTH, Tlv } from "../smpp/messageFields.js"
+import {
+  decodeMessageFields,
+  forEachTlv,
+  HEADER_LENGTH,
+  type MessageFields,
+  Tlv
+} from "../smpp/messageFields.js"
 
 export { HEADER_LENGTH }
 
@@ -139,16 +145,7 @@ export const encodeDeliverSm = (f: DeliverSmFields): Buffer => {
 }
 
 /** The submit_sm fields the simulator acts on. */
-export interface SubmitSm {
-  readonly sourceTon: number
-  readonly sourceNpi: number
-  readonly source: string
-  readonly destTon: number
-  readonly destNpi: number
-  readonly destination: string
-  readonly esmClass: number
-  readonly registeredDelivery: number
-  readonly dataCoding: number
+export interface SubmitSm extends Omit<MessageFields, "serviceType" | "shortMessage" | "tlvsAt"> {
   /** short_message, or message_payload when short_message is empty; a view into the PDU. */
   readonly message: Buffer
 }
@@ -158,29 +155,9 @@ export const decodeSubmitSm = (pdu: Buffer): SubmitSm | undefined => {
   const f = decodeMessageFields(pdu)
   if (f === undefined) return undefined
   let message = f.shortMessage
-  if (message.length === 0) {
-    let o = f.tlvsAt
-    while (o + 4 <= pdu.length) {
-      const tag = pdu.readUInt16BE(o)
-      const length = pdu.readUInt16BE(o + 2)
-      o += 4
-      if (tag === Tlv.messagePayload) {
-        message = pdu.subarray(o, Math.min(o + length, pdu.length))
-        break
-      }
-      o += length
-    }
-  }
-  return {
-    sourceTon: f.sourceTon,
-    sourceNpi: f.sourceNpi,
-    source: f.source,
-    destTon: f.destTon,
-    destNpi: f.destNpi,
-    destination: f.destination,
-    esmClass: f.esmClass,
-    registeredDelivery: f.registeredDelivery,
-    dataCoding: f.dataCoding,
-    message
-  }
+  if (message.length === 0)
+    forEachTlv(pdu, f.tlvsAt, (tag, value) => {
+      if (tag === Tlv.messagePayload && message.length === 0) message = value
+    })
+  return { ...f, message }
 }
