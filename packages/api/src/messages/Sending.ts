@@ -50,6 +50,7 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
       send
         .accept({
           accountId: account.id,
+          account,
           sender: request.sender,
           messages,
           scheduledAt: futureOnly(request.scheduledAt),
@@ -118,6 +119,7 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
         .accept(
           {
             accountId: account.id,
+            account,
             sender: request.sender,
             scheduledAt: futureOnly(request.scheduledAt),
             validitySeconds: request.validitySeconds

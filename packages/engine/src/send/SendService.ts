@@ -1,5 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import {
+  type Account,
   type AccountId,
   analyze,
   type CampaignId,
@@ -34,6 +35,8 @@ export interface OutgoingSms {
 
 export interface SendRequest {
   readonly accountId: AccountId
+  /** The account as the caller has just read it (the API checks its mode first): spares accept a read. */
+  readonly account?: Account | undefined
   readonly sender: string
   readonly messages: ReadonlyArray<OutgoingSms>
   readonly validitySeconds?: number | undefined
@@ -110,7 +113,7 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
     })
 
     const accept = Effect.fn("SendService.accept")(function* (request: SendRequest) {
-      const account = yield* accounts.get(request.accountId)
+      const account = request.account ?? (yield* accounts.get(request.accountId))
       yield* senderIds.requireApproved(account.id, request.sender)
       const snapshot = yield* catalog.snapshot
       const refused: Array<RecipientRefused> = []
