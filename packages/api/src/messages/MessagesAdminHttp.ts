@@ -1,6 +1,6 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { type DeliveryStatus, parsePhoneNumber } from "@volley/core"
-import type { PublicStatus } from "@volley/core/status/statuses"
+import { parsePhoneNumber } from "@volley/core"
+import { storedStatuses } from "@volley/core/status/DeliveryStatus"
 import { MessagesRepo } from "@volley/engine/message/MessagesRepo"
 import { Effect } from "effect"
 import { VolleyApi } from "../Api.js"
@@ -8,9 +8,6 @@ import { DEFAULT_PAGE_LIMIT, toPage } from "../http/Page.js"
 import { AdminMessage, AdminMessageDetail } from "./MessagesAdminApi.js"
 
 /** As for senders: ENROUTE covers SUBMITTING, which they never see. */
-const storedStatuses = (status: PublicStatus): ReadonlyArray<DeliveryStatus> =>
-  status === "ENROUTE" ? ["ENROUTE", "SUBMITTING"] : [status]
-
 export const MessagesAdminLive = HttpApiBuilder.group(VolleyApi, "messagesAdmin", (handlers) =>
   Effect.gen(function* () {
     const messages = yield* MessagesRepo

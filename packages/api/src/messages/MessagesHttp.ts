@@ -1,5 +1,6 @@
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
-import { type AccountId, type DeliveryStatus, type MessageId, parsePhoneNumber } from "@volley/core"
+import { type AccountId, type MessageId, parsePhoneNumber } from "@volley/core"
+import { storedStatuses } from "@volley/core/status/DeliveryStatus"
 import type { PublicStatus } from "@volley/core/status/statuses"
 import { type MessageFilter, MessagesRepo } from "@volley/engine/message/MessagesRepo"
 import { Effect, Option, Stream } from "effect"
@@ -21,9 +22,6 @@ interface FilterParams {
 }
 
 /** Senders see SUBMITTING as ENROUTE, so asking for ENROUTE finds both. */
-const storedStatuses = (status: PublicStatus): ReadonlyArray<DeliveryStatus> =>
-  status === "ENROUTE" ? ["ENROUTE", "SUBMITTING"] : [status]
-
 const toFilter = (params: FilterParams) =>
   Effect.gen(function* () {
     const recipient = params.recipient === undefined ? undefined : yield* parsePhoneNumber(params.recipient)

@@ -89,6 +89,10 @@ export const transition = (
 /** Senders never see SUBMITTING: whether the submit is in flight or its outcome unknown, it shows ENROUTE. */
 export const publicStatus = (s: DeliveryStatus): PublicStatus => (s === "SUBMITTING" ? "ENROUTE" : s)
 
+/** The stored statuses a public one stands for: a filter on ENROUTE also finds SUBMITTING. */
+export const storedStatuses = (status: PublicStatus): ReadonlyArray<DeliveryStatus> =>
+  status === "ENROUTE" ? ["ENROUTE", "SUBMITTING"] : [status]
+
 /** How a message ended: the state and who decided it, which together decide the refund. */
 export interface FinalOutcome {
   readonly status: FinalStatus

@@ -10,6 +10,7 @@ import {
   publicStatus,
   SkipReason
 } from "@volley/core"
+import { storedStatuses } from "@volley/core/status/DeliveryStatus"
 import { PublicStatus as PublicStatusSchema } from "@volley/core/status/statuses"
 import { Effect } from "effect"
 import { CampaignsRepo } from "./CampaignsRepo.js"
@@ -74,9 +75,6 @@ export interface RecipientsPage {
 
 /** Statuses whose numbers "clean the groups" removes: the operator says they cannot be reached. */
 export const UNREACHABLE: ReadonlyArray<DeliveryStatus> = ["UNDELIV", "REJECTD"]
-
-const storedStatuses = (status: PublicStatus): ReadonlyArray<DeliveryStatus> =>
-  status === "ENROUTE" ? ["ENROUTE", "SUBMITTING"] : [status]
 
 const zeros = <K extends string>(keys: ReadonlyArray<K>) =>
   Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>
