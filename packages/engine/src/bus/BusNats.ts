@@ -4,7 +4,7 @@ import { Bus, type BusShape, type Outgoing, type RouteOptions } from "./Bus.js"
 import { consumeWithCredits } from "./consume.js"
 import { BusError } from "./errors.js"
 import { BundleReader } from "./nats/BundleReader.js"
-import { bundleItems, bundleMsgId, encodeBundle } from "./nats/bundle.js"
+import { toBundleMessages } from "./nats/bundle.js"
 import { logConnectionStatus, natsConnection } from "./nats/connection.js"
 import { apiError, type ConsumerSpec, ensureConsumer, ensureStreams } from "./nats/provision.js"
 import { PublishAcks } from "./nats/publish.js"
@@ -52,11 +52,11 @@ const make = (options: BusNatsOptions) =>
     const publishBundled = (subject: string, batch: ReadonlyArray<Outgoing>) =>
       acks.publish(
         subject,
-        bundleItems(
+        toBundleMessages(
           batch.map((m) => ({ msgId: m.msgId, data: m.data, hops: 0 })),
           settings.bundleMaxItems,
           settings.bundleMaxBytes
-        ).map((items) => ({ msgId: bundleMsgId(items), data: encodeBundle(items), weight: items.length }))
+        )
       )
 
     const hub = new TelemetryHub()

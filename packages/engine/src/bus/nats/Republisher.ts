@@ -1,5 +1,5 @@
 import type { BusError } from "../errors.js"
-import { type BundleItem, bundleItems, bundleMsgId, encodeBundle } from "./bundle.js"
+import { type BundleItem, toBundleMessages } from "./bundle.js"
 import type { PublishAcks } from "./publish.js"
 
 interface Waiting {
@@ -60,11 +60,11 @@ export class Republisher {
     const group = this.groups.get(key)
     if (group === undefined) return
     this.groups.delete(key)
-    const bundles = bundleItems(
+    const bundles = toBundleMessages(
       group.waiting.map((w) => w.item),
       this.maxItems,
       this.maxBytes
-    ).map((items) => ({ msgId: bundleMsgId(items), data: encodeBundle(items), weight: items.length }))
+    )
     this.acks.send(group.subject, bundles, (result) => {
       if (result._tag === "Left") this.onError(result.left)
       for (const w of group.waiting) w.done(result._tag === "Right")

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto"
+
 /**
  * Many bus items in one JetStream message (DESIGN §1's "batched publishes"): a persisted publish, its ack,
  * a pull delivery and its ack reply cost the same for 1 item as for 200, so the hot streams carry bundles.
@@ -19,7 +21,7 @@ const VERSION = 1
 const HEADER = 6
 
 /** Groups items into bundles of at most `maxItems` items and about `maxBytes` bytes. */
-export const bundleItems = (
+const bundleItems = (
   items: ReadonlyArray<BundleItem>,
   maxItems: number,
   maxBytes: number
@@ -41,7 +43,7 @@ export const bundleItems = (
   return bundles
 }
 
-export const encodeBundle = (items: ReadonlyArray<BundleItem>): Uint8Array => {
+const encodeBundle = (items: ReadonlyArray<BundleItem>): Uint8Array => {
   const ids = items.map((item) => Buffer.from(item.msgId, "utf8"))
   let size = HEADER
   items.forEach((item, i) => {
@@ -90,12 +92,21 @@ export const decodeBundle = (bytes: Uint8Array): ReadonlyArray<BundleItem> | und
 }
 
 /**
- * The bundle's `Nats-Msg-Id`: the same items published again as one batch (a retried publish) are
- * stored once; an item that comes back in a different batch is stored again, and its consumer's
- * idempotence (the claim, the transition guards) keeps it from acting twice.
+ * The bundle's `Nats-Msg-Id`: a digest of every item's id and hop count, so the same items published
+ * again as one batch (a retried publish) are stored once, while any other batch — even one with the same
+ * length, first and last item — is stored. An item that comes back in a different batch is stored
+ * again, and its consumer's idempotence (the claim, the transition guards) keeps it from acting twice.
  */
-export const bundleMsgId = (items: ReadonlyArray<BundleItem>): string => {
-  const first = items[0]
-  const last = items[items.length - 1]
-  return `b:${first?.hops ?? 0}:${items.length}:${first?.msgId ?? ""}:${last?.msgId ?? ""}`
+const bundleMsgId = (items: ReadonlyArray<BundleItem>): string => {
+  const digest = createHash("sha1")
+  for (const item of items) digest.update(`${item.hops}:${item.msgId}\n`)
+  return `b:${items.length}:${digest.digest("base64url")}`
 }
+
+/** Items as the JetStream messages that carry them: bundled, each with its id and its items' weight. */
+export const toBundleMessages = (items: ReadonlyArray<BundleItem>, maxItems: number, maxBytes: number) =>
+  bundleItems(items, maxItems, maxBytes).map((bundle) => ({
+    msgId: bundleMsgId(bundle),
+    data: encodeBundle(bundle),
+    weight: bundle.length
+  }))
