@@ -179,6 +179,42 @@ layer(Repos)("message status transitions", (it) => {
     })
   )
 
+  it.effect(
+    "when the rest of a receipt batch fails, the single-part changes that committed are handed back",
+    () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const { ids } = yield* setup(2)
+        const transitions = yield* MessageTransitions
+        const [fresh, done] = ids as [MessageId, MessageId]
+        yield* transitions.claim(ids, "bind-a")
+        yield* transitions.settleSubmits(
+          ids.map((messageId, i) => ({
+            _tag: "Accepted" as const,
+            messageId,
+            bindId: "bind-a",
+            operatorId: "kyivstar",
+            smscIds: [`9${i}`],
+            at: Date.now()
+          }))
+        )
+        yield* transitions.applyReceipts([receipt(done, "DELIVRD")], () => "kyivstar")
+        // `done` is final: its second receipt goes to the second step, whose write then fails
+        yield* sql`ALTER TABLE unmatched_receipts RENAME TO unmatched_receipts_away`
+        const outcome = yield* transitions
+          .applyReceipts([receipt(fresh, "DELIVRD"), receipt(done, "UNDELIV")], () => "kyivstar")
+          .pipe(
+            Effect.flip,
+            Effect.ensuring(
+              sql`ALTER TABLE unmatched_receipts_away RENAME TO unmatched_receipts`.pipe(Effect.orDie)
+            )
+          )
+        expect(outcome._tag).toBe("ReceiptsPartlyApplied")
+        expect(outcome.changes.map((c) => [c.messageId, c.status])).toEqual([[fresh, "DELIVRD"]])
+        expect((yield* statusOf(fresh)).status).toBe("DELIVRD")
+      })
+  )
+
   it.effect("a receipt before its submit_sm_resp settles the message and the late resp keeps it final", () =>
     Effect.gen(function* () {
       const { ids } = yield* setup(1)

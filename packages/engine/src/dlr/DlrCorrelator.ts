@@ -196,7 +196,14 @@ export const makeDlrCorrelator = (options: DlrCorrelatorOptions = {}) =>
         const changes =
           correlated.length === 0
             ? []
-            : yield* transitions.applyReceipts(correlated, (r) => operatorOf.get(r) ?? "")
+            : yield* transitions
+                .applyReceipts(correlated, (r) => operatorOf.get(r) ?? "")
+                .pipe(
+                  // what did commit is announced before the batch is retried
+                  Effect.catchTag("ReceiptsPartlyApplied", (partly) =>
+                    Effect.zipRight(publishStatusChanges(bus, partly.changes), Effect.failCause(partly.cause))
+                  )
+                )
         if (unknown.length > 0) {
           yield* transitions.recordUnmatched(
             unknown.map((r) => ({

@@ -11,7 +11,7 @@ import {
   publicStatus,
   type ReceiptStatus
 } from "@volley/core"
-import { Effect } from "effect"
+import { type Cause, Data, Effect, Exit } from "effect"
 import { Ledger } from "../account/Ledger.js"
 
 /** How one message's submit ended, as its BindActor saw it (all parts of it together). */
@@ -90,6 +90,15 @@ interface ChangedRow {
   readonly recipient: E164
   readonly status: DeliveryStatus
 }
+
+/**
+ * The single-part receipts of a batch were applied (committed on their own) but the rest failed: the
+ * caller still owes their status events, then retries the batch (what was applied changes nothing again).
+ */
+export class ReceiptsPartlyApplied extends Data.TaggedError("ReceiptsPartlyApplied")<{
+  readonly changes: ReadonlyArray<AppliedChange>
+  readonly cause: Cause.Cause<never>
+}> {}
 
 const toChange = (row: ChangedRow): AppliedChange => ({
   messageId: row.id,
@@ -346,7 +355,8 @@ export class MessageTransitions extends Effect.Service<MessageTransitions>()("vo
      * them; what it did not apply — parts of concatenated messages, or receipts that change nothing
      * (duplicate, already final, not applicable), which are recorded in `unmatched_receipts`, never applied
      * twice — goes through one transaction. A crash between the two only redelivers receipts, and
-     * applying them again changes nothing.
+     * applying them again changes nothing; when the second step fails, `ReceiptsPartlyApplied` carries
+     * what the first committed, so its status events are not lost.
      */
     const applyReceipts = (
       receipts: ReadonlyArray<CorrelatedReceipt>,
@@ -357,8 +367,14 @@ export class MessageTransitions extends Effect.Service<MessageTransitions>()("vo
         const changedSingle = yield* applySinglePart(batch)
         const applied = new Set<string>(changedSingle.map((r) => r.id))
         const rest = batch.filter((r) => !applied.has(r.messageId))
-        const changedRest = rest.length === 0 ? [] : yield* applyRest(rest, operatorOf)
-        return [...changedSingle, ...changedRest].map(toChange)
+        if (rest.length === 0) return changedSingle.map(toChange)
+        const restExit = yield* Effect.exit(applyRest(rest, operatorOf))
+        if (Exit.isFailure(restExit))
+          return yield* new ReceiptsPartlyApplied({
+            changes: changedSingle.map(toChange),
+            cause: restExit.cause
+          })
+        return [...changedSingle, ...restExit.value].map(toChange)
       })
 
     const recordUnmatched = (
