@@ -42,7 +42,6 @@ export type * from "./types.js"
 
 // ---- constants ----
 
-const SUBMIT_SM_RESP = 0x80000004
 const MAX_SEQUENCE = 0x7fffffff
 const INTERFACE_VERSION_34 = 0x34
 const ESME_RINVCMDID = 0x03
@@ -217,10 +216,11 @@ export class SmppClient {
     socket.once("connect", this.onConnect)
     this.framer = new PduFramer({
       onSubmitResp: (sequence, commandStatus, messageId) => {
-        if (this.status !== "closed") this.onSubmitResp(sequence, commandStatus, messageId)
+        if (this.status !== "closed")
+          this.guarded("submit_sm_resp", () => this.onSubmitResp(sequence, commandStatus, messageId))
       },
       onDeliver: (pdu) => {
-        if (this.status !== "closed") this.onDelivery(pdu)
+        if (this.status !== "closed") this.guarded("deliver_sm", () => this.onDelivery(pdu))
       },
       onPdu: this.onPdu,
       onMalformed: this.onMalformed
@@ -533,15 +533,20 @@ export class SmppClient {
 
   // ---- internals: reading ----
 
+  /** Every PDU but submit_sm_resp and receipts, which the framer decodes and hands over itself. */
   private readonly onPdu = (pdu: smpp.PDU): void => {
-    if (this.status === "closed") return
+    if (this.status !== "closed") this.guarded(pdu.command, () => this.onOtherPdu(pdu))
+  }
+
+  /**
+   * Runs a handler of a well-formed PDU. Nothing may escape into the framer: it would take our own
+   * error for a malformed PDU and end the session.
+   */
+  private guarded(command: string, handle: () => void): void {
     try {
-      if (pdu.command_id === SUBMIT_SM_RESP)
-        this.onSubmitResp(pdu.sequence_number, pdu.command_status, pdu.message_id ?? "")
-      else this.onOtherPdu(pdu)
+      handle()
     } catch (error) {
-      // Nothing may escape into node-smpp's read loop: it would stay `_busy` and never read again.
-      this.logger.warn(`error handling ${pdu.command} from ${this.peer()}: ${describe(error)}`)
+      this.logger.warn(`error handling ${command} from ${this.peer()}: ${describe(error)}`)
     }
   }
 
