@@ -1,5 +1,6 @@
 import { Effect } from "effect"
 import type { BusShape } from "./Bus.js"
+import { contentId } from "./contentId.js"
 
 const statusEncoder = new TextEncoder()
 
@@ -34,21 +35,16 @@ export const publishStatusChanges = (bus: BusShape, changes: ReadonlyArray<Statu
     else list.push(event)
   }
   const publish = (accountId: string, events: ReadonlyArray<StatusChange & { at: number }>) => {
-    const first = events[0]!
-    const last = events[events.length - 1]!
-    // The same batch published twice (a retried publish) has the same id and is stored once.
-    const msgId = `${first.messageId}:${first.status}:${last.messageId}:${last.status}:${events.length}`
+    const msgId = contentId(
+      "s",
+      events.map((e) => `${e.messageId}:${e.status}`)
+    )
     return bus.publishStatus(accountId, [{ msgId, data: statusEncoder.encode(JSON.stringify(events)) }])
   }
-  // Usually one account per batch: no fan-out machinery for it.
-  const published =
-    byAccount.size === 1
-      ? publish(...([...byAccount][0]! as [string, ReadonlyArray<StatusChange & { at: number }>]))
-      : Effect.forEach(byAccount, ([accountId, events]) => publish(accountId, events), {
-          concurrency: "unbounded",
-          discard: true
-        })
-  return published.pipe(
+  return Effect.forEach(byAccount, ([accountId, events]) => publish(accountId, events), {
+    concurrency: "unbounded",
+    discard: true
+  }).pipe(
     Effect.asVoid,
     Effect.catchAll((error) => Effect.logWarning("status events not published", error))
   )

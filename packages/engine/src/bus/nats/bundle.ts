@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto"
+import { contentId } from "../contentId.js"
 
 /**
  * Many bus items in one JetStream message (DESIGN §1's "batched publishes"): a persisted publish, its ack,
@@ -97,11 +97,11 @@ export const decodeBundle = (bytes: Uint8Array): ReadonlyArray<BundleItem> | und
  * length, first and last item — is stored. An item that comes back in a different batch is stored
  * again, and its consumer's idempotence (the claim, the transition guards) keeps it from acting twice.
  */
-const bundleMsgId = (items: ReadonlyArray<BundleItem>): string => {
-  const digest = createHash("sha1")
-  for (const item of items) digest.update(`${item.hops}:${item.msgId}\n`)
-  return `b:${items.length}:${digest.digest("base64url")}`
-}
+const bundleMsgId = (items: ReadonlyArray<BundleItem>): string =>
+  contentId(
+    "b",
+    items.map((item) => `${item.hops}:${item.msgId}`)
+  )
 
 /** Items as the JetStream messages that carry them: bundled, each with its id and its items' weight. */
 export const toBundleMessages = (items: ReadonlyArray<BundleItem>, maxItems: number, maxBytes: number) =>
