@@ -4,14 +4,12 @@ import {
   BindTelemetry,
   decodeSubmitJob,
   encodeForSmpp,
-  encodeSubmitJob,
   formatRelative,
   type MessageId,
   type OperatorId,
   parseSenderId,
   type SenderId,
-  SubmitJob,
-  submitMsgId
+  SubmitJob
 } from "@volley/core"
 import type { Bind } from "@volley/core/catalog/Catalog"
 import { canonicalMessageId, type IdFormat } from "@volley/core/receipt/MessageId"
@@ -29,8 +27,9 @@ import {
   Schedule,
   Schema
 } from "effect"
-import { Bus, type Delivery, type Outgoing } from "../bus/Bus.js"
+import { Bus, type Delivery } from "../bus/Bus.js"
 import { publishStatusChanges } from "../bus/statusEvents.js"
+import { publishSubmitJobs } from "../bus/submitJobs.js"
 import { CorrelationStore } from "../hotmap/CorrelationStore.js"
 import { MessageTransitions } from "../message/MessageTransitions.js"
 import {
@@ -864,7 +863,7 @@ const settleBatch = (
           )
         )
     }
-    const republish = new Map<string, Array<Outgoing>>()
+    const republish: Array<SubmitJob> = []
     for (const m of batch) {
       const fate = m.fate
       switch (fate._tag) {
@@ -878,27 +877,16 @@ const settleBatch = (
         case "None":
           break
         case "Republish": {
-          if (requeued.has(m.job.messageId as MessageId)) {
-            const job = new SubmitJob({ ...m.job, attempt: fate.attempt }, true)
-            const list = republish.get(job.routeId) ?? []
-            list.push({ msgId: submitMsgId(job), data: encodeSubmitJob(job) })
-            republish.set(job.routeId, list)
-          }
+          if (requeued.has(m.job.messageId as MessageId))
+            republish.push(new SubmitJob({ ...m.job, attempt: fate.attempt }, true))
           break
         }
       }
     }
-    yield* Effect.forEach(
-      republish,
-      ([routeId, jobs]) =>
-        bus
-          .publishSubmits(routeId, jobs)
-          .pipe(
-            Effect.catchAll((error) =>
-              Effect.logWarning("re-publish after a late refusal failed; the outbox sweeper will", error)
-            )
-          ),
-      { discard: true }
+    yield* publishSubmitJobs(bus, republish).pipe(
+      Effect.catchAll((error) =>
+        Effect.logWarning("re-publish after a late refusal failed; the outbox sweeper will", error)
+      )
     )
     yield* publishStatusChanges(bus, changes)
   }).pipe(Effect.uninterruptible)

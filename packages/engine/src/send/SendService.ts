@@ -5,14 +5,12 @@ import {
   analyze,
   type CampaignId,
   type E164,
-  encodeSubmitJob,
   type MessageId,
   NothingToSend,
   RecipientRefused,
   type RefusalCode,
   type RouteId,
   SubmitJob,
-  submitMsgId,
   uuid7
 } from "@volley/core"
 import { parsePhoneNumberWithCountry } from "@volley/core/phone/PhoneNumber"
@@ -24,9 +22,11 @@ import { AccountsRepo } from "../account/AccountsRepo.js"
 import { Ledger } from "../account/Ledger.js"
 import { BlacklistRepo } from "../blacklist/BlacklistRepo.js"
 import { Bus } from "../bus/Bus.js"
+import { publishSubmitJobs } from "../bus/submitJobs.js"
 import { RoutingCatalog } from "../catalog/RoutingCatalog.js"
 import { MessagesRepo, type NewMessage } from "../message/MessagesRepo.js"
 import { SenderIdsRepo } from "../sender/SenderIdsRepo.js"
+import { yieldToIo } from "./yieldToIo.js"
 
 export interface OutgoingSms {
   readonly to: string
@@ -78,10 +78,6 @@ const refuse = (index: number, recipient: string, code: RefusalCode, message: st
  * event loop let through in between, so the binds in the same process keep sending while it is accepted.
  */
 const ACCEPT_SLICE = 250
-const yieldToIo = Effect.async<void>((resume) => {
-  const handle = setImmediate(() => resume(Effect.void))
-  return Effect.sync(() => clearImmediate(handle))
-})
 
 /**
  * The send path (DESIGN.md §1, §2): validate each recipient, price it, debit the whole batch and persist
@@ -99,18 +95,9 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
     const catalog = yield* RoutingCatalog
     const bus = yield* Bus
 
-    const publish = Effect.fn("SendService.publish")(function* (jobs: ReadonlyArray<SubmitJob>) {
-      const byRoute = new Map<RouteId, Array<{ msgId: string; data: Uint8Array }>>()
-      for (const job of jobs) {
-        const list = byRoute.get(job.routeId) ?? []
-        list.push({ msgId: submitMsgId(job), data: encodeSubmitJob(job) })
-        byRoute.set(job.routeId, list)
-      }
-      yield* Effect.forEach(byRoute, ([routeId, batch]) => bus.publishSubmits(routeId, batch), {
-        concurrency: "unbounded",
-        discard: true
-      })
-    })
+    const publish = Effect.fn("SendService.publish")((jobs: ReadonlyArray<SubmitJob>) =>
+      publishSubmitJobs(bus, jobs)
+    )
 
     const accept = Effect.fn("SendService.accept")(function* (request: SendRequest) {
       const account = request.account ?? (yield* accounts.get(request.accountId))
@@ -213,7 +200,7 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
         chargedMinor: charged
       })
 
-      const { inserted, charged } = yield* Effect.gen(function* () {
+      const { inserted, result } = yield* Effect.gen(function* () {
         const ids = new Set(yield* messages.insertQueued(sendable.map((d) => d.message)))
         const charged = sendable.reduce(
           (sum, d) => (ids.has(d.message.id) ? sum + d.message.chargeMinor : sum),
@@ -228,8 +215,9 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
           })
         }
         const inserted = sendable.filter((d) => ids.has(d.message.id))
-        if (request.withinCommit !== undefined) yield* request.withinCommit(resultOf(inserted, charged))
-        return { inserted, charged }
+        const result = resultOf(inserted, charged)
+        if (request.withinCommit !== undefined) yield* request.withinCommit(result)
+        return { inserted, result }
       }).pipe(sql.withTransaction, Effect.catchTag("SqlError", Effect.die))
 
       if (request.scheduledAt === undefined) {
@@ -261,7 +249,7 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
         )
       }
 
-      return resultOf(inserted, charged)
+      return result
     })
 
     return { accept, publish } as const
