@@ -1,9 +1,20 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { expect, layer } from "@effect/vitest"
 import { SmscSimulator } from "@volley/engine/smsc-sim/SmscSimulator"
-import { Chunk, Effect, Option, Stream } from "effect"
+import { Chunk, ConfigProvider, Deferred, Effect, Fiber, Layer, Option, Stream } from "effect"
 import { ApiWithEngineTest } from "./support/ApiEngineHarness.js"
-import { asOperator, expectStatus, TEST_ADMIN_TOKEN } from "./support/ApiHarness.js"
+import { asOperator, call, expectStatus, TEST_ADMIN_TOKEN } from "./support/ApiHarness.js"
+
+// An operator account of the suite's own, so a test can read the stream with a session cookie.
+const ApiWithOperator = ApiWithEngineTest.pipe(
+  Layer.provide(
+    Layer.setConfigProvider(
+      ConfigProvider.fromMap(new Map([["VOLLEY_OPERATORS", "eve:live binds"]])).pipe(
+        ConfigProvider.orElse(() => ConfigProvider.fromEnv())
+      )
+    )
+  )
+)
 
 interface Frame {
   readonly at: number
@@ -38,7 +49,7 @@ const framesUntil = (done: (frame: Frame) => boolean) =>
     return Chunk.toReadonlyArray(frames)
   }).pipe(Effect.scoped, Effect.timeout("10 seconds"))
 
-layer(ApiWithEngineTest, { excludeTestServices: true })("live bind events (SSE)", (it) => {
+layer(ApiWithOperator, { excludeTestServices: true })("live bind events (SSE)", (it) => {
   it.scoped("streams every bind with its state, at once and then every second", () =>
     Effect.gen(function* () {
       const sim = yield* SmscSimulator.scoped({ accounts: { ev: {} } })
@@ -105,6 +116,39 @@ layer(ApiWithEngineTest, { excludeTestServices: true })("live bind events (SSE)"
       const client = yield* HttpClient.HttpClient
       const response = yield* client.execute(HttpClientRequest.get("/v1/admin/bind-events"))
       expect(response.status).toBe(401)
+    }).pipe(Effect.scoped)
+  )
+
+  it.effect("a session cookie's stream ends when its operator signs out", () =>
+    Effect.gen(function* () {
+      const signedIn = expectStatus(
+        yield* call("POST", "/v1/admin/session", { json: { username: "eve", password: "live binds" } }),
+        200
+      )
+      const cookie = String(signedIn.headers["set-cookie"]).split(";")[0]!
+      expect(cookie).toMatch(/^volley_operator_session=./)
+
+      const client = yield* HttpClient.HttpClient
+      const response = yield* client.execute(
+        HttpClientRequest.get("/v1/admin/bind-events").pipe(HttpClientRequest.setHeader("cookie", cookie))
+      )
+      expect(response.status).toBe(200)
+      const firstFrame = yield* Deferred.make<void>()
+      const reading = yield* response.stream.pipe(
+        Stream.decodeText(),
+        Stream.splitLines,
+        Stream.filter((line) => line.startsWith("data: ")),
+        Stream.tap(() => Deferred.succeed(firstFrame, undefined)),
+        Stream.runCount,
+        Effect.fork
+      )
+      yield* Deferred.await(firstFrame)
+
+      expectStatus(yield* call("DELETE", "/v1/admin/session", { headers: { cookie } }), 204)
+      // frames go out at least once a second: the next one finds the session gone and the stream ends
+      const frames = yield* Fiber.join(reading).pipe(Effect.timeout("5 seconds"))
+      expect(frames).toBeGreaterThanOrEqual(1)
+      expect((yield* call("GET", "/v1/admin/bind-events", { headers: { cookie } })).status).toBe(401)
     }).pipe(Effect.scoped)
   )
 })

@@ -1,8 +1,9 @@
 import { expect, layer } from "@effect/vitest"
-import type { BindId } from "@volley/core"
+import type { BindId, RouteId } from "@volley/core"
+import { priceOf } from "@volley/core/pricing/Pricing"
 import { CatalogRepo } from "@volley/engine/catalog/CatalogRepo"
 import { RoutingCatalog } from "@volley/engine/catalog/RoutingCatalog"
-import { Effect, Redacted } from "effect"
+import { Effect, Either, Redacted } from "effect"
 import {
   ApiTest,
   asOperator,
@@ -37,6 +38,15 @@ const expectNoPassword = (body: unknown) => {
   expect(JSON.stringify(body)).not.toContain("s3cret")
   expect(JSON.stringify(body)).not.toContain("password")
 }
+
+/** The price per part the send path would charge now, from the routing catalog's snapshot. */
+const pricePerPart = (routeId: string, country: string) =>
+  Effect.map(
+    Effect.flatMap(RoutingCatalog, (catalog) => catalog.snapshot),
+    (snapshot) =>
+      Either.getOrThrow(priceOf(snapshot.prices, { routeId: routeId as RouteId, country, parts: 1 }))
+        .pricePerPart
+  )
 
 const storedPassword = (id: string) =>
   Effect.flatMap(CatalogRepo, (repo) => repo.getBind(id as BindId)).pipe(
@@ -321,7 +331,10 @@ layer(ApiTest, { excludeTestServices: true })("operator admin API: the routing c
         { routeId: "intl", country: "DE", pricePerPartMinor: 320 },
         { routeId: "intl", country: "PL", pricePerPartMinor: 175 }
       ])
-      expect((yield* (yield* RoutingCatalog).snapshot).prices).toBeDefined()
+      // the send path prices from the snapshot: PL at its own price, a country without one at the route's
+      expect(yield* pricePerPart("intl", "PL")).toBe(175)
+      expect(yield* pricePerPart("intl", "DE")).toBe(320)
+      expect(yield* pricePerPart("intl", "CZ")).toBe(25)
 
       const badCountry = yield* asOperator("PUT", "/v1/admin/routes/intl/prices/POL", {
         pricePerPartMinor: 1
@@ -340,6 +353,8 @@ layer(ApiTest, { excludeTestServices: true })("operator admin API: the routing c
       expect(gone.status).toBe(404)
       expect(gone.body).toMatchObject({ _tag: "CatalogEntryNotFound", entity: "routePrice", id: "intl/DE" })
       expect((yield* asOperator("GET", "/v1/admin/routes/intl/prices")).body).toHaveLength(1)
+      expect(yield* pricePerPart("intl", "DE")).toBe(25)
+      expect(yield* pricePerPart("intl", "PL")).toBe(175)
     })
   )
 

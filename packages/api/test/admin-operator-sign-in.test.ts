@@ -3,7 +3,7 @@ import { ConfigProvider, Effect, Layer } from "effect"
 import { ApiTest, call, expectStatus, TEST_ADMIN_TOKEN } from "./support/ApiHarness.js"
 
 const operators = ConfigProvider.fromMap(
-  new Map([["VOLLEY_OPERATORS", "alice:correct horse,bob:pw:with:colons"]])
+  new Map([["VOLLEY_OPERATORS", "alice:correct horse,bob:pw:with:colons,carol:battery staple"]])
 )
 const ApiWithOperators = ApiTest.pipe(
   Layer.provide(
@@ -81,5 +81,29 @@ layer(ApiWithOperators, { excludeTestServices: true })("operator sign-in for the
       expect((yield* call("GET", "/v1/admin/binds", withCookie(cookie))).status).toBe(401)
       expect((yield* call("GET", "/v1/admin/session", withCookie(cookie))).status).toBe(401)
     })
+  )
+
+  it.effect(
+    "a burst of sign-in attempts for one name is a 429 with Retry-After after 5, other names unaffected",
+    () =>
+      Effect.gen(function* () {
+        // carol's bucket is this test's own: 5 attempts, then one every 2 seconds
+        for (let attempt = 1; attempt <= 5; attempt++) {
+          const reply = yield* signIn("carol", `wrong ${attempt}`)
+          expect(reply.status, `attempt ${attempt}`).toBe(401)
+          expect(reply.body).toMatchObject({ _tag: "Unauthorized" })
+        }
+        const limited = yield* signIn("carol", "wrong 6")
+        expect(limited.status).toBe(429)
+        expect(limited.body).toMatchObject({ _tag: "RateLimited" })
+        const retryAfter = Number(limited.headers["retry-after"])
+        expect(retryAfter).toBeGreaterThanOrEqual(1)
+        expect(limited.body.retryAfterSeconds).toBe(retryAfter)
+        expect(limited.headers["set-cookie"]).toBeUndefined()
+        // the right password is refused too while the name is limited: the limit is not a password oracle
+        expect((yield* signIn("carol", "battery staple")).status).toBe(429)
+        // another name has a bucket of its own
+        expectStatus(yield* signIn("alice", "correct horse"), 200)
+      })
   )
 })

@@ -14,7 +14,7 @@ const textDecoder = new TextDecoder()
 const STALE_AFTER_MS = 5_000
 /** How often the feed looks for a state change; frames go out at least every second regardless. */
 export const POLL_MS = 200
-export const HEARTBEAT_MS = 1_000
+const HEARTBEAT_MS = 1_000
 
 interface Seen {
   readonly state: string

@@ -3,7 +3,7 @@ import { randomBase62 } from "@volley/engine/apikey/ApiKeysRepo"
 import { Config, ConfigError, Context, Effect, Either, Layer, Option, Redacted } from "effect"
 
 /** The generated account's name when `VOLLEY_OPERATORS` is unset. */
-export const DEV_OPERATOR = "operator"
+const DEV_OPERATOR = "operator"
 
 const USERNAME = /^[A-Za-z0-9._-]{1,64}$/
 const KEY_LENGTH = 32
@@ -30,7 +30,7 @@ export interface OperatorAccountsShape {
 }
 
 /** Parses `alice:secret,bob:other` (a password may hold `:` but not `,`). */
-export const parseOperators = (
+const parseOperators = (
   text: string
 ): Either.Either<ReadonlyArray<readonly [string, string]>, ConfigError.ConfigError> => {
   const entries: Array<readonly [string, string]> = []
@@ -59,7 +59,7 @@ export const parseOperators = (
 }
 
 /** Builds the verifier; only salted scrypt hashes stay in memory, never the passwords. */
-export const makeOperatorAccounts = (accounts: ReadonlyArray<readonly [string, string]>) =>
+const makeOperatorAccounts = (accounts: ReadonlyArray<readonly [string, string]>) =>
   Effect.gen(function* () {
     const stored = new Map<string, StoredPassword>()
     for (const [username, password] of accounts) {

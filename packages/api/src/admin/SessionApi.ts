@@ -1,6 +1,6 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
-import { Unauthorized } from "../auth/AuthApi.js"
+import { RateLimited, Unauthorized } from "../auth/AuthApi.js"
 
 export const SignIn = Schema.Struct({
   username: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64)),
@@ -22,6 +22,8 @@ export class SessionApi extends HttpApiGroup.make("operatorSession")
       .setPayload(SignIn)
       .addSuccess(OperatorSessionView)
       .addError(Unauthorized)
+      // 5 attempts per operator name, then one every 2 seconds; Retry-After says when
+      .addError(RateLimited)
   )
   .add(
     HttpApiEndpoint.get("current", "/v1/admin/session").addSuccess(OperatorSessionView).addError(Unauthorized)

@@ -2,7 +2,7 @@ import { randomBase62 } from "@volley/engine/apikey/ApiKeysRepo"
 import { Config, ConfigError, Context, Effect, Either, Layer, Option, Redacted } from "effect"
 
 /** Shorter configured tokens are refused at start-up: the admin API can move money. */
-export const MIN_ADMIN_TOKEN_LENGTH = 24
+const MIN_ADMIN_TOKEN_LENGTH = 24
 
 /** The operators' bearer token for `/v1/admin`. */
 export class AdminToken extends Context.Tag("volley/api/AdminToken")<

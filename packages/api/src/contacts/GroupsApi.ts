@@ -22,7 +22,7 @@ export class GroupRequest extends Schema.Class<GroupRequest>("GroupRequest")({
   })
 }) {}
 
-export const MAX_FIELDS = 50
+const MAX_FIELDS = 50
 
 export class ContactRequest extends Schema.Class<ContactRequest>("ContactRequest")({
   number: Schema.String.pipe(Schema.maxLength(64)).annotations({

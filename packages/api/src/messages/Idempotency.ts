@@ -25,9 +25,12 @@ export interface OnceRequest<A, I> {
   readonly accountId: AccountId
   /** The `Idempotency-Key` header; without one the request simply runs. */
   readonly key: string | undefined
-  /** The endpoint and its decoded payload re-encoded: the same request hashes the same whatever its spacing. */
+  /**
+   * The endpoint and its decoded payload re-encoded: the same request hashes the same whatever its spacing.
+   * The payload is a thunk, called only when there is a key to hash it for.
+   */
   readonly endpoint: string
-  readonly payload: unknown
+  readonly payload: () => unknown
   readonly success: Schema.Schema<A, I>
   readonly successStatus: number
   // biome-ignore lint/suspicious/noExplicitAny: error schemas of several shapes, each with its status
@@ -107,7 +110,7 @@ export class Idempotency extends Effect.Service<Idempotency>()("volley/api/Idemp
       Effect.gen(function* () {
         const key = request.key
         if (key === undefined) return yield* run(noCommit)
-        const hash = hashOf(request.endpoint, request.payload)
+        const hash = hashOf(request.endpoint, request.payload())
         const deadline = Date.now() + Duration.toMillis(WAIT_FOR_FIRST)
         while (true) {
           const claim = yield* keys.claim(request.accountId, key, hash, Duration.toMillis(CLAIM_LEASE))

@@ -32,7 +32,7 @@ export const SendLive = HttpApiBuilder.group(VolleyApi, "send", (handlers) =>
             accountId,
             key,
             endpoint,
-            payload: Schema.encodeSync(request)(payload),
+            payload: () => Schema.encodeSync(request)(payload),
             success,
             successStatus: 201,
             errors: SendErrors

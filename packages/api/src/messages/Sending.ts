@@ -31,6 +31,18 @@ interface Common {
 const futureOnly = (at: Date | undefined) => (at !== undefined && at.getTime() > Date.now() ? at : undefined)
 
 /**
+ * The send path's errors that can't happen here: the caller's own account exists, the send path only ever
+ * debits positive sums, and the API's commit work (an Idempotency-Key's record) never vetoes a send.
+ */
+type AcceptError = Effect.Effect.Error<ReturnType<(typeof SendService.Service)["accept"]>>
+const dieOnImpossible = <A, R>(effect: Effect.Effect<A, AcceptError, R>) =>
+  Effect.catchTags(effect, {
+    AccountNotFound: Effect.die,
+    InvalidLedgerAmount: Effect.die,
+    CommitVetoed: Effect.die
+  })
+
+/**
  * The API's side of sending: the account's own rules (suspension, test-mode limits, DESIGN.md §6) around
  * the engine's send path, which validates, prices, debits and persists each recipient.
  */
@@ -41,31 +53,25 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
     const send = yield* SendService
     const singleSends = yield* SingleSends
 
+    /** `scheduledAt` is the request's, already through `futureOnly`: the response shows the same value. */
     const accept = (
       account: Account,
       request: Common,
+      scheduledAt: Date | undefined,
       messages: ReadonlyArray<OutgoingSms>,
       withinCommit: (result: SendResult) => Effect.Effect<void>
     ) =>
-      send
-        .accept({
+      dieOnImpossible(
+        send.accept({
           accountId: account.id,
           account,
           sender: request.sender,
           messages,
-          scheduledAt: futureOnly(request.scheduledAt),
+          scheduledAt,
           validitySeconds: request.validitySeconds,
           withinCommit
         })
-        .pipe(
-          // the caller's own account exists, the send path only ever debits positive sums, and the
-          // API's commit work (an Idempotency-Key's record) never vetoes a send
-          Effect.catchTags({
-            AccountNotFound: Effect.die,
-            InvalidLedgerAmount: Effect.die,
-            CommitVetoed: Effect.die
-          })
-        )
+      )
 
     const ownAccount = (accountId: AccountId) =>
       accounts.get(accountId).pipe(Effect.catchTag("AccountNotFound", Effect.die))
@@ -91,7 +97,7 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
         }
       })
 
-    const sentMessage = (account: Account, request: SendMessageRequest, result: SendResult) => {
+    const sentMessage = (account: Account, scheduledAt: Date | undefined, result: SendResult) => {
       const sent = result.accepted[0]!
       return new SentMessage(
         {
@@ -101,7 +107,7 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
           chargeMinor: sent.chargeMinor,
           currency: account.currency,
           status: "QUEUED",
-          scheduledAt: futureOnly(request.scheduledAt) ?? null
+          scheduledAt: scheduledAt ?? null
         },
         VALIDATED
       )
@@ -115,25 +121,21 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
     ) {
       const account = yield* ownAccount(accountId)
       yield* checkMode(account, request, "single")
-      const run = singleSends
-        .accept(
+      // once per request: the stored send and the response show the very same schedule
+      const scheduledAt = futureOnly(request.scheduledAt)
+      const run = dieOnImpossible(
+        singleSends.accept(
           {
             accountId: account.id,
             account,
             sender: request.sender,
-            scheduledAt: futureOnly(request.scheduledAt),
+            scheduledAt,
             validitySeconds: request.validitySeconds
           },
           { to: request.to, text: request.text },
-          (result) => commit(sentMessage(account, request, result))
+          (result) => commit(sentMessage(account, scheduledAt, result))
         )
-        .pipe(
-          Effect.catchTags({
-            AccountNotFound: Effect.die,
-            InvalidLedgerAmount: Effect.die,
-            CommitVetoed: Effect.die
-          })
-        )
+      )
       const result =
         account.mode === "test"
           ? yield* Effect.gen(function* () {
@@ -147,10 +149,10 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
               return yield* Effect.onError(run, () => quota.giveBack(account.id))
             })
           : yield* run
-      return sentMessage(account, request, result)
+      return sentMessage(account, scheduledAt, result)
     })
 
-    const batchResult = (account: Account, request: SendBatchRequest, result: SendResult) =>
+    const batchResult = (account: Account, scheduledAt: Date | undefined, result: SendResult) =>
       new BatchResult(
         {
           accepted: result.accepted.map(
@@ -163,7 +165,7 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
           refused: result.refused,
           chargedMinor: result.chargedMinor,
           currency: account.currency,
-          scheduledAt: futureOnly(request.scheduledAt) ?? null
+          scheduledAt: scheduledAt ?? null
         },
         VALIDATED
       )
@@ -177,10 +179,12 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
       yield* checkMode(account, request, "batch")
       // no text of its own and none for the batch: an empty text, which the send path refuses by index
       const messages = request.messages.map((m) => ({ to: m.to, text: m.text ?? request.text ?? "" }))
-      const result = yield* accept(account, request, messages, (r) =>
-        commit(batchResult(account, request, r))
+      // once per request: the stored send and the response show the very same schedule
+      const scheduledAt = futureOnly(request.scheduledAt)
+      const result = yield* accept(account, request, scheduledAt, messages, (r) =>
+        commit(batchResult(account, scheduledAt, r))
       )
-      return batchResult(account, request, result)
+      return batchResult(account, scheduledAt, result)
     })
 
     return { single, batch } as const

@@ -1,5 +1,5 @@
 /** One RFC 4180 field: quoted when it holds a quote, comma or line break; quotes doubled. */
-export const csvField = (value: string | number | boolean | null | undefined): string => {
+const csvField = (value: string | number | boolean | null | undefined): string => {
   if (value === null || value === undefined) return ""
   const text = String(value)
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
