@@ -5,6 +5,7 @@
  * machine's PostgreSQL, NATS and Redis. Prints the scheduler's, the binds' and the receipts' rates, the
  * engine's peak RSS over the run, and summary lines a script can read. Removes what it created.
  */
+import { parseArgs } from "node:util"
 import type { AccountId, CampaignId, GroupId } from "@volley/core"
 import { uuid7 } from "@volley/core"
 import { ConfigProvider, Duration, Effect, Layer, Logger, LogLevel } from "effect"
@@ -25,14 +26,20 @@ import {
 } from "./services.js"
 import { type SimProcess, startSimProcess } from "./simProcess.js"
 
-const flag = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? process.argv[i + 1] : undefined
-}
-const recipients = int("recipients", flag("recipients"), 1_000_000, 1)
-const pageSize = int("page", flag("page"), 1_000, 1)
-const deadlineSeconds = int("deadline", flag("deadline"), 600, 10)
-const window = int("window", flag("window"), 100, 1)
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    recipients: { type: "string" },
+    page: { type: "string" },
+    deadline: { type: "string" },
+    window: { type: "string" }
+  },
+  strict: true
+})
+const recipients = int("recipients", values.recipients, 1_000_000, 1)
+const pageSize = int("page", values.page, 1_000, 1)
+const deadlineSeconds = int("deadline", values.deadline, 600, 10)
+const window = int("window", values.window, 100, 1)
 const startedAt = Date.now()
 
 /** The group filled in PostgreSQL itself: a million contacts in seconds, each with its own fields. */
