@@ -2,6 +2,8 @@
 # Makes sure PostgreSQL, Redis and NATS (with JetStream) answer on loopback, as DESIGN.md §9 says:
 # a running service is left alone; a stopped one is started; a missing one is installed from Debian's
 # packages when we are root; otherwise we say exactly what is missing and stop.
+# With --with-browser it also makes sure of Debian's Chromium (/usr/bin/chromium), which the admin UI's
+# end-to-end tests drive (a browser is never downloaded by the tests), by the same rule.
 set -euo pipefail
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -71,7 +73,15 @@ nats_up() {
   wait_port NATS 4222
 }
 
+chromium_present() {
+  [ -x /usr/bin/chromium ] || apt_install chromium
+}
+
 postgres_up
 redis_up
 nats_up
 say "PostgreSQL :5432, Redis :6379 and NATS :4222 are up"
+if [ "${1:-}" = "--with-browser" ]; then
+  chromium_present
+  say "Chromium is at /usr/bin/chromium"
+fi

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react"
-import { ApiError, api, type OperatorSession } from "./api"
+import { ApiError, api, describe, type OperatorSession } from "./api"
 import { Shell } from "./Shell"
 import { SignIn } from "./screens/SignIn"
 
@@ -21,7 +21,7 @@ export const App = () => {
         setAuth(
           error instanceof ApiError && error.status === 401
             ? { kind: "signedOut" }
-            : { kind: "unreachable", message: error instanceof Error ? error.message : String(error) }
+            : { kind: "unreachable", message: describe(error) }
         )
       )
   }

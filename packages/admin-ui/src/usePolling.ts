@@ -33,8 +33,11 @@ export const usePolling = <A>(
     const run = async () => {
       try {
         const value = await loader.current()
-        last.current = value
-        if (!stopped) setState({ kind: "ready", value })
+        // a run for a previous key must not overwrite the reset
+        if (!stopped) {
+          last.current = value
+          setState({ kind: "ready", value })
+        }
       } catch (error) {
         if (!stopped) setState({ kind: "error", message: describe(error), last: last.current })
       }

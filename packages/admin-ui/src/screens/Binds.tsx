@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react"
-import { ApiError, api, type BindLive } from "../api"
+import { api, type BindLive, describe } from "../api"
 import { age, count, rate } from "../format"
 import { Sparkline } from "../Sparkline"
 import { ThroughputChart } from "../ThroughputChart"
@@ -15,9 +15,6 @@ const useNow = () => {
   }, [])
   return now
 }
-
-const describe = (error: unknown) =>
-  error instanceof ApiError || error instanceof Error ? error.message : String(error)
 
 const BindRow = ({
   bind,

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from "react"
+import { useRef } from "react"
 import { api, type Route, type RouteQueue } from "../api"
 import { count, rate } from "../format"
 import type { BindFeed } from "../useBindEvents"
+import { usePolling } from "../usePolling"
 
 const POLL_MS = 2_000
 
@@ -12,50 +13,29 @@ interface Row {
   readonly trend: number | null
 }
 
-type Load =
-  | { readonly kind: "loading" }
-  | { readonly kind: "error"; readonly message: string }
-  | { readonly kind: "ready"; readonly rows: ReadonlyArray<Row>; readonly at: number }
-
 const backlog = (q: RouteQueue) => q.queuedMessages + q.submittingMessages
 
-/** Polls every route's queue; the backlog's trend comes from the difference between two polls. */
-const useRouteQueues = (): Load => {
-  const [load, setLoad] = useState<Load>({ kind: "loading" })
+/** Polls every route's queue (never overlapping); the backlog's trend comes from the difference between two polls. */
+const useRouteQueues = () => {
   const previous = useRef<{ at: number; backlogs: Map<string, number> } | null>(null)
-
-  useEffect(() => {
-    let stopped = false
-    const poll = async () => {
-      try {
-        const routes = await api.routes()
-        const queues = await Promise.all(routes.map((route) => api.routeQueue(route.id)))
-        const at = Date.now()
-        const before = previous.current
-        const rows = routes.map((route, i) => {
-          const queue = queues[i]!
-          const earlier = before?.backlogs.get(route.id)
-          const trend =
-            before === null || earlier === undefined
-              ? null
-              : ((backlog(queue) - earlier) * 1000) / (at - before.at)
-          return { route, queue, trend }
-        })
-        previous.current = { at, backlogs: new Map(rows.map((r) => [r.route.id, backlog(r.queue)])) }
-        if (!stopped) setLoad({ kind: "ready", rows, at })
-      } catch (error) {
-        if (!stopped)
-          setLoad({ kind: "error", message: error instanceof Error ? error.message : String(error) })
-      }
-    }
-    void poll()
-    const timer = setInterval(() => void poll(), POLL_MS)
-    return () => {
-      stopped = true
-      clearInterval(timer)
-    }
-  }, [])
-  return load
+  const poll = async (): Promise<ReadonlyArray<Row>> => {
+    const routes = await api.routes()
+    const queues = await Promise.all(routes.map((route) => api.routeQueue(route.id)))
+    const at = Date.now()
+    const before = previous.current
+    const rows = routes.map((route, i) => {
+      const queue = queues[i]!
+      const earlier = before?.backlogs.get(route.id)
+      const trend =
+        before === null || earlier === undefined
+          ? null
+          : ((backlog(queue) - earlier) * 1000) / (at - before.at)
+      return { route, queue, trend }
+    })
+    previous.current = { at, backlogs: new Map(rows.map((r) => [r.route.id, backlog(r.queue)])) }
+    return rows
+  }
+  return usePolling(poll, POLL_MS).load
 }
 
 /** Per route: what waits (queued), what is with the binds (submitting), the bus's view, rates. */
@@ -78,10 +58,10 @@ export const QueuesScreen = ({ feed }: { readonly feed: BindFeed }) => {
           The route queues could not be read: {load.message}
         </div>
       )}
-      {load.kind === "ready" && load.rows.length === 0 && (
+      {load.kind === "ready" && load.value.length === 0 && (
         <p className="placeholder">No routes yet: messages queue per route once one exists.</p>
       )}
-      {load.kind === "ready" && load.rows.length > 0 && (
+      {load.kind === "ready" && load.value.length > 0 && (
         <>
           <table className="grid">
             <thead>
@@ -97,7 +77,7 @@ export const QueuesScreen = ({ feed }: { readonly feed: BindFeed }) => {
               </tr>
             </thead>
             <tbody>
-              {load.rows.map(({ route, queue, trend }) => {
+              {load.value.map(({ route, queue, trend }) => {
                 const out = sendingByOperator.get(route.operatorId) ?? 0
                 return (
                   <tr key={route.id} data-route-id={route.id}>

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react"
-import { ApiError, api, type OperatorSession } from "../api"
+import { ApiError, api, describe, type OperatorSession } from "../api"
 
 /** Operator accounts only (VOLLEY_OPERATORS): a sender's API key does not open the admin UI. */
 export const SignIn = ({ onSignedIn }: { readonly onSignedIn: (session: OperatorSession) => void }) => {
@@ -19,7 +19,7 @@ export const SignIn = ({ onSignedIn }: { readonly onSignedIn: (session: Operator
         setError(
           e instanceof ApiError && e.status === 401
             ? "Wrong operator name or password."
-            : `Sign-in failed: ${e instanceof Error ? e.message : String(e)}`
+            : `Sign-in failed: ${describe(e)}`
         )
       )
       .finally(() => setPending(false))

@@ -14,8 +14,10 @@ import {
 import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
 import { BlacklistRepo } from "@volley/engine/blacklist/BlacklistRepo"
 import { CampaignAudience } from "@volley/engine/campaign/CampaignAudience"
+import { noSkips } from "@volley/engine/campaign/CampaignReports"
 import { CampaignsRepo } from "@volley/engine/campaign/CampaignsRepo"
 import { type CatalogSnapshot, RoutingCatalog } from "@volley/engine/catalog/RoutingCatalog"
+import { yieldToIo } from "@volley/engine/send/yieldToIo"
 import { Effect, Either } from "effect"
 import { priceRecipient } from "../messages/Estimator.js"
 import {
@@ -74,23 +76,8 @@ const evaluate = (rules: Rules, recipient: Recipient): Outcome => {
   }
 }
 
-const noSkips = (): Record<SkipReason, number> => ({
-  BLACKLISTED: 0,
-  MISSING_FIELD: 0,
-  INVALID_NUMBER: 0,
-  NO_ROUTE: 0,
-  NO_PRICE: 0,
-  TOO_MANY_PARTS: 0,
-  EMPTY_TEXT: 0,
-  INVALID_VALIDITY: 0
-})
-
 /** Rendering and pricing cost tens of µs per recipient: let the event loop through between slices. */
 const SLICE = 1_000
-const yieldToIo = Effect.async<void>((resume) => {
-  const handle = setImmediate(() => resume(Effect.void))
-  return Effect.sync(() => clearImmediate(handle))
-})
 
 /**
  * A campaign before it starts: its text as its first recipients would get it, and what it would send and

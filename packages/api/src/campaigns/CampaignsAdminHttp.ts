@@ -6,6 +6,7 @@ import { CampaignControl } from "@volley/engine/campaign/CampaignControl"
 import {
   CampaignReports,
   type LiveCounts,
+  liveCountsOf,
   RATE_WINDOW_SECONDS
 } from "@volley/engine/campaign/CampaignReports"
 import { type CampaignOfAccount, CampaignsRepo } from "@volley/engine/campaign/CampaignsRepo"
@@ -85,16 +86,16 @@ export const CampaignsAdminLive = HttpApiBuilder.group(VolleyApi, "campaignsAdmi
       .handle("get", ({ path }) =>
         Effect.gen(function* () {
           const row = yield* campaigns.getOfAccount(path.campaignId)
-          const accountId = row.campaign.accountId
-          const [counts, summary, account] = yield* Effect.all(
+          // one read of the row, one count of its messages: the list's counts come from the summary
+          const [summary, recent, account] = yield* Effect.all(
             [
-              reports.liveCounts([path.campaignId]),
-              reports.summary(accountId, path.campaignId),
-              accounts.get(accountId)
+              reports.summaryOf(row.campaign),
+              reports.recentMessages(path.campaignId),
+              accounts.get(row.campaign.accountId)
             ],
             { concurrency: "unbounded" }
-          ).pipe(Effect.catchTags({ CampaignNotFound: Effect.die, AccountNotFound: Effect.die }))
-          const listed = toAdminCampaign(row, counts.get(path.campaignId) ?? NO_COUNTS)
+          ).pipe(Effect.catchTag("AccountNotFound", Effect.die))
+          const listed = toAdminCampaign(row, liveCountsOf(summary, recent))
           return new AdminCampaignDetail({ ...listed, report: reportOf(summary, account.currency) }, true)
         })
       )

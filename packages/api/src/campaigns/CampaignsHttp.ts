@@ -98,10 +98,10 @@ export const CampaignsLive = HttpApiBuilder.group(VolleyApi, "campaigns", (handl
       })
 
     /** Every recipient line as CSV in number order: one query and one write per page of rows. */
-    const exportPages = (accountId: AccountId, campaignId: CampaignId, status: RecipientStatus | undefined) =>
+    /** Unchecked: the caller has checked the campaign is the account's, once, before the stream starts. */
+    const exportPages = (campaignId: CampaignId, status: RecipientStatus | undefined) =>
       Stream.paginateEffect(undefined as string | undefined, (after) =>
-        reports.recipients(accountId, campaignId, { status, after, limit: EXPORT_PAGE }).pipe(
-          Effect.orDie,
+        reports.recipientLines(campaignId, { status, after, limit: EXPORT_PAGE }).pipe(
           Effect.map((lines) => {
             const last = lines.at(-1)
             return [
@@ -193,7 +193,7 @@ export const CampaignsLive = HttpApiBuilder.group(VolleyApi, "campaigns", (handl
           const encoder = new TextEncoder()
           const body = Stream.concat(
             Stream.make(csvRow(CSV_HEADER)),
-            exportPages(accountId, path.campaignId, urlParams.status)
+            exportPages(path.campaignId, urlParams.status)
           ).pipe(
             Stream.filter((text) => text.length > 0),
             Stream.map((text) => encoder.encode(text))

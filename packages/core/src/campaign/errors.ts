@@ -26,7 +26,7 @@ export class CampaignStateConflict extends Schema.TaggedError<CampaignStateConfl
 }
 
 /** Which rule a campaign's settings broke. */
-export const CampaignProblem = Schema.Literal(
+const CampaignProblem = Schema.Literal(
   "EMPTY_NAME",
   "EMPTY_TEXT",
   "NO_GROUPS",
@@ -35,7 +35,7 @@ export const CampaignProblem = Schema.Literal(
   "INVALID_RATE_CAP",
   "INVALID_VALIDITY"
 )
-export type CampaignProblem = typeof CampaignProblem.Type
+type CampaignProblem = typeof CampaignProblem.Type
 
 const problemExplanations: Record<CampaignProblem, string> = {
   EMPTY_NAME: "needs a name",

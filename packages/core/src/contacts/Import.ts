@@ -9,8 +9,8 @@ export const ImportFormat = Schema.Literal("csv", "xlsx")
 export type ImportFormat = typeof ImportFormat.Type
 
 /** Header names (compared case-insensitively) that hold the phone number, and the contact's name. */
-export const PHONE_COLUMNS: ReadonlyArray<string> = ["phone", "number", "msisdn"]
-export const NAME_COLUMN = "name"
+const PHONE_COLUMNS: ReadonlyArray<string> = ["phone", "number", "msisdn"]
+const NAME_COLUMN = "name"
 
 /** A row whose number could not be read: where it is, what it said, and why it was refused. */
 export class InvalidRow extends Schema.Class<InvalidRow>("InvalidRow")({

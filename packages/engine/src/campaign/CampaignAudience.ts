@@ -3,7 +3,7 @@ import type { AccountId, GroupId, Recipient } from "@volley/core"
 import { Effect } from "effect"
 
 /** The numbers of a campaign's groups in figures, as they stand now. */
-export interface AudienceStats {
+interface AudienceStats {
   /** Contact rows (a number in two groups counts twice). */
   readonly contacts: number
   /** Distinct numbers across the groups. */

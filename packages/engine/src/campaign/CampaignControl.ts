@@ -13,13 +13,13 @@ import { Ledger } from "../account/Ledger.js"
 import { CampaignRow, CampaignsRepo, campaignColumns, campaignFromRow } from "./CampaignsRepo.js"
 
 /** The status_reason a sender's pause leaves (the scheduler writes its own, "insufficient balance: …"). */
-export const PAUSED_BY_SENDER = "paused by sender"
-export const CANCELLED_BY_SENDER = "cancelled by sender"
+const PAUSED_BY_SENDER = "paused by sender"
+const CANCELLED_BY_SENDER = "cancelled by sender"
 /** The status_reason an operator's pause or cancel leaves, so the sender can tell who stopped it. */
-export const PAUSED_BY_OPERATOR = "paused by operator"
-export const CANCELLED_BY_OPERATOR = "cancelled by operator"
+const PAUSED_BY_OPERATOR = "paused by operator"
+const CANCELLED_BY_OPERATOR = "cancelled by operator"
 /** The status_reason of a campaign's messages that a cancel failed before any bind claimed them. */
-export const CAMPAIGN_CANCELLED = "campaign cancelled"
+const CAMPAIGN_CANCELLED = "campaign cancelled"
 
 export type CampaignAction = "start" | "pause" | "resume" | "cancel"
 /** What operators may do to any account's campaign (starting stays the sender's). */
@@ -90,15 +90,17 @@ export class CampaignControl extends Effect.Service<CampaignControl>()("volley/C
       cancel: update(`status = 'cancelled', status_reason = '${CANCELLED_BY_OPERATOR}', finished_at = now()`)
     }
 
-    /** The action applied, or why not: the campaign is not the account's, or its status forbids it. */
+    /**
+     * The action applied (by the sender's statement, or the one given: an operator's), or why not: the
+     * campaign is not the account's, or its status forbids it.
+     */
     const transition = (
       accountId: AccountId,
       campaignId: CampaignId,
       action: CampaignAction,
-      using: Partial<Record<CampaignAction, ReturnType<typeof update>>> = statements
+      statement: ReturnType<typeof update> = statements[action]
     ) =>
       Effect.gen(function* () {
-        const statement = using[action] ?? statements[action]
         const row = yield* statement({ accountId, campaignId, from: allowedFrom[action] }).pipe(Effect.orDie)
         if (Option.isSome(row)) return campaignFromRow(row.value)
         const current = yield* campaigns.get(accountId, campaignId)
@@ -146,15 +148,18 @@ export class CampaignControl extends Effect.Service<CampaignControl>()("volley/C
     )
 
     /**
-     * Cancels and, in the same transaction (after the campaign row, whose lock orders it after any page
-     * the scheduler is committing), fails and refunds the messages no bind has claimed yet.
+     * Cancels (by the effect given) and, in the same transaction (after the campaign row, whose lock
+     * orders it after any page the scheduler is committing), fails and refunds the messages no bind has
+     * claimed yet.
      */
-    const cancel = Effect.fn("CampaignControl.cancel")(
-      function* (accountId: AccountId, campaignId: CampaignId) {
-        const campaign = yield* transition(accountId, campaignId, "cancel")
+    const cancelWith = <E, R>(cancelled: Effect.Effect<Campaign, E, R>) =>
+      Effect.gen(function* () {
+        const campaign = yield* cancelled
         return { campaign, ...(yield* failQueued(campaign)) } satisfies Cancelled
-      },
-      (effect) => sql.withTransaction(effect).pipe(Effect.catchTag("SqlError", Effect.die))
+      }).pipe(sql.withTransaction, Effect.catchTag("SqlError", Effect.die))
+
+    const cancel = Effect.fn("CampaignControl.cancel")((accountId: AccountId, campaignId: CampaignId) =>
+      cancelWith(transition(accountId, campaignId, "cancel"))
     )
 
     /**
@@ -165,7 +170,7 @@ export class CampaignControl extends Effect.Service<CampaignControl>()("volley/C
       Effect.gen(function* () {
         const found = yield* campaigns.find(campaignId)
         if (Option.isNone(found)) return yield* new CampaignNotFound({ campaignId })
-        return yield* transition(found.value.accountId, campaignId, action, byOperator)
+        return yield* transition(found.value.accountId, campaignId, action, byOperator[action])
       })
 
     const pauseByOperator = Effect.fn("CampaignControl.pauseByOperator")((campaignId: CampaignId) =>
@@ -175,12 +180,8 @@ export class CampaignControl extends Effect.Service<CampaignControl>()("volley/C
       operatorTransition(campaignId, "resume")
     )
     /** As `cancel`: the campaign's QUEUED messages fail and are refunded in the same transaction. */
-    const cancelByOperator = Effect.fn("CampaignControl.cancelByOperator")(
-      function* (campaignId: CampaignId) {
-        const campaign = yield* operatorTransition(campaignId, "cancel")
-        return { campaign, ...(yield* failQueued(campaign)) } satisfies Cancelled
-      },
-      (effect) => sql.withTransaction(effect).pipe(Effect.catchTag("SqlError", Effect.die))
+    const cancelByOperator = Effect.fn("CampaignControl.cancelByOperator")((campaignId: CampaignId) =>
+      cancelWith(operatorTransition(campaignId, "cancel"))
     )
 
     return { start, pause, resume, cancel, pauseByOperator, resumeByOperator, cancelByOperator } as const

@@ -52,6 +52,25 @@ export const RATE_WINDOW_SECONDS = 10
 
 const FAILED_STATUSES: ReadonlyArray<DeliveryStatus> = ["UNDELIV", "REJECTD", "FAILED", "EXPIRED", "NOREPORT"]
 
+const sum = (counts: Readonly<Record<string, number>>) => Object.values(counts).reduce((a, b) => a + b, 0)
+
+/**
+ * A campaign's live counts from its summary (the same rows `liveCounts` reads), given its `recent`
+ * messages: for a page that has the summary already, so nothing is counted twice.
+ */
+export const liveCountsOf = (summary: CampaignSummary, recent: number): LiveCounts => {
+  const messages = sum(summary.statuses)
+  return {
+    recipients: summary.contacts,
+    messages,
+    sent: messages - summary.statuses.QUEUED,
+    delivered: summary.statuses.DELIVRD,
+    failed: FAILED_STATUSES.reduce((n, status) => n + summary.statuses[publicStatus(status)], 0),
+    skipped: sum(summary.skipped),
+    recent
+  }
+}
+
 export interface RecipientLine {
   readonly msisdn: string
   readonly status: RecipientStatus
@@ -74,10 +93,13 @@ export interface RecipientsPage {
 }
 
 /** Statuses whose numbers "clean the groups" removes: the operator says they cannot be reached. */
-export const UNREACHABLE: ReadonlyArray<DeliveryStatus> = ["UNDELIV", "REJECTD"]
+const UNREACHABLE: ReadonlyArray<DeliveryStatus> = ["UNDELIV", "REJECTD"]
 
 const zeros = <K extends string>(keys: ReadonlyArray<K>) =>
   Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>
+
+/** A count of 0 for every skip reason, to add to. */
+export const noSkips = (): Record<SkipReason, number> => zeros(SkipReason.literals)
 
 interface LineRow {
   readonly msisdn: string
@@ -113,11 +135,10 @@ export class CampaignReports extends Effect.Service<CampaignReports>()("volley/C
     const sql = yield* SqlClient.SqlClient
     const campaigns = yield* CampaignsRepo
 
-    const summary = Effect.fn("CampaignReports.summary")(function* (
-      accountId: AccountId,
-      campaignId: CampaignId
-    ) {
-      const campaign = yield* campaigns.get(accountId, campaignId)
+    /** The summary of a campaign already read (and checked to be its account's). */
+    const summaryOf = Effect.fn("CampaignReports.summaryOf")(function* (campaign: Campaign) {
+      const campaignId = campaign.id
+      const accountId = campaign.accountId
       const [perStatus, perReason, contacts] = yield* Effect.all(
         [
           sql<{ status: DeliveryStatus; n: string; charged: string; refunded: string }>`
@@ -143,7 +164,7 @@ export class CampaignReports extends Effect.Service<CampaignReports>()("volley/C
         chargedMinor += Number(row.charged)
         refundedMinor += Number(row.refunded)
       }
-      const skipped = zeros(SkipReason.literals)
+      const skipped = noSkips()
       for (const row of perReason) skipped[row.reason] = Number(row.n)
       return {
         campaign,
@@ -153,6 +174,13 @@ export class CampaignReports extends Effect.Service<CampaignReports>()("volley/C
         chargedMinor,
         refundedMinor
       } satisfies CampaignSummary
+    })
+
+    const summary = Effect.fn("CampaignReports.summary")(function* (
+      accountId: AccountId,
+      campaignId: CampaignId
+    ) {
+      return yield* summaryOf(yield* campaigns.get(accountId, campaignId))
     })
 
     const messageLines = (campaignId: CampaignId, statuses: ReadonlyArray<DeliveryStatus> | null) => sql`
@@ -172,14 +200,13 @@ export class CampaignReports extends Effect.Service<CampaignReports>()("volley/C
     /**
      * A keyset page of the recipients in number order, both kinds merged: each side reads its own index
      * ((campaign_id, recipient) on messages, the primary key on skips) from the cursor on, so a page costs
-     * the same on the first page and the thousandth.
+     * the same on the first page and the thousandth. Unchecked: the caller has checked the campaign is
+     * the account's (an export checks once, then reads page after page).
      */
-    const recipients = Effect.fn("CampaignReports.recipients")(function* (
-      accountId: AccountId,
+    const recipientLines = Effect.fn("CampaignReports.recipientLines")(function* (
       campaignId: CampaignId,
       page: RecipientsPage
     ) {
-      yield* campaigns.get(accountId, campaignId)
       const after = page.after ?? ""
       const limit = page.limit
       const status = page.status
@@ -197,6 +224,16 @@ export class CampaignReports extends Effect.Service<CampaignReports>()("volley/C
       const rows = yield* sql<LineRow>`
         SELECT * FROM (${union}) lines ORDER BY msisdn LIMIT ${limit}`.pipe(Effect.orDie)
       return rows.map(toLine)
+    })
+
+    /** `recipientLines` of the account's campaign (another account's is `CampaignNotFound`). */
+    const recipients = Effect.fn("CampaignReports.recipients")(function* (
+      accountId: AccountId,
+      campaignId: CampaignId,
+      page: RecipientsPage
+    ) {
+      yield* campaigns.get(accountId, campaignId)
+      return yield* recipientLines(campaignId, page)
     })
 
     /**
@@ -277,7 +314,25 @@ export class CampaignReports extends Effect.Service<CampaignReports>()("volley/C
       return counts
     })
 
-    return { summary, recipients, cleanGroups, liveCounts } as const
+    /** The campaign's messages created in the last `RATE_WINDOW_SECONDS` (`LiveCounts.recent`). */
+    const recentMessages = Effect.fn("CampaignReports.recentMessages")(function* (campaignId: CampaignId) {
+      const rows = yield* sql<{ n: string }>`
+        SELECT count(*) AS n FROM messages
+        WHERE campaign_id = ${campaignId} AND created_at > now() - make_interval(secs => ${RATE_WINDOW_SECONDS})`.pipe(
+        Effect.orDie
+      )
+      return Number(rows[0]?.n ?? 0)
+    })
+
+    return {
+      summary,
+      summaryOf,
+      recentMessages,
+      recipients,
+      recipientLines,
+      cleanGroups,
+      liveCounts
+    } as const
   }),
   dependencies: [CampaignsRepo.Default]
 }) {}

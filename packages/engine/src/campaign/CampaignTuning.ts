@@ -17,7 +17,7 @@ export interface CampaignTuningSettings {
   readonly maxRunning: number
 }
 
-export const defaultCampaignTuning: CampaignTuningSettings = {
+const defaultCampaignTuning: CampaignTuningSettings = {
   pageSize: 1_000,
   highWater: 5_000,
   pollIntervalMs: 250,

@@ -32,7 +32,7 @@ export const isPrivateAddress = (address: string): boolean => {
 }
 
 /** `[::1]` in a URL is `::1` to the resolver. */
-export const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, "$1")
+const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, "$1")
 
 /** Every address `host` resolves to (itself when it is an address). */
 const resolve = (host: string) =>

@@ -11,7 +11,7 @@ const DELIMITERS = [",", ";", "\t"] as const
  * The delimiter the header line uses most, outside quotes: spreadsheets save "CSV" with `;` where the
  * decimal separator is a comma (most of Europe), and with tabs as "Unicode text".
  */
-export const sniffDelimiter = (head: string): string => {
+const sniffDelimiter = (head: string): string => {
   const counts = new Map<string, number>()
   let quoted = false
   for (const c of head) {
