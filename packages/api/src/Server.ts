@@ -22,6 +22,7 @@ import { SessionLive } from "./admin/SessionHttp.js"
 import { AdminToken } from "./auth/AdminToken.js"
 import { OperatorAuthLive } from "./auth/OperatorAuthHttp.js"
 import { SenderAuthLive } from "./auth/SenderAuthHttp.js"
+import { SenderCredentials } from "./auth/SenderCredentials.js"
 import { BlacklistLive } from "./blacklist/BlacklistHttp.js"
 import { CampaignPreviewer } from "./campaigns/CampaignPreviewer.js"
 import { CampaignsAdminLive } from "./campaigns/CampaignsAdminHttp.js"
@@ -79,7 +80,8 @@ export const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(
     MalformedBodyLive
   ]),
   Layer.provide([
-    SenderAuthLive,
+    SenderAuthLive.pipe(Layer.provide(SenderCredentials.Default)),
+    SenderCredentials.Default,
     OperatorAuthLive,
     Sending.Default,
     Idempotency.Default,

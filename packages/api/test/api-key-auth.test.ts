@@ -43,6 +43,7 @@ layer(ApiTest, { excludeTestServices: true })("API key authentication", (it) => 
     Effect.gen(function* () {
       const sender = yield* newSender("Auth two keys")
       const second = expectStatus(yield* sender.as("POST", "/v1/keys", { name: "second" }), 201).body
+      expectStatus(yield* call("GET", "/v1/balance", { token: second.plaintext }), 200)
       expectStatus(yield* sender.as("DELETE", `/v1/keys/${second.key.id}`), 200)
       expect((yield* call("GET", "/v1/balance", { token: second.plaintext })).status).toBe(401)
       expectStatus(yield* sender.as("GET", "/v1/balance"), 200)

@@ -1,6 +1,4 @@
 import { expect, layer } from "@effect/vitest"
-import type { AccountId } from "@volley/core"
-import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
 import { Effect } from "effect"
 import {
   ApiTest,
@@ -176,8 +174,10 @@ layer(ApiTest, { excludeTestServices: true })("send refusals", (it) => {
   it.effect("a suspended account is refused with 403 and nothing is charged", () =>
     Effect.gen(function* () {
       const sender = yield* newActiveSender("Suspended", 1_000)
+      // the key has been used (and its account remembered) before the operator suspends the account
+      expect(yield* balanceOf(sender)).toBe(1_000)
       const jobs = yield* queuedJobs
-      yield* (yield* AccountsRepo).setMode(sender.accountId as AccountId, "suspended").pipe(Effect.orDie)
+      expectStatus(yield* asOperator("POST", `/v1/admin/accounts/${sender.accountId}/suspend`), 200)
       const reply = yield* sender.as("POST", "/v1/messages", { to: "+380671234567", text: "Hi" })
       expect(reply.status).toBe(403)
       expect(reply.body._tag).toBe("AccountSuspended")

@@ -1,9 +1,11 @@
 import { HttpApiBuilder } from "@effect/platform"
+import type { Account } from "@volley/core"
 import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
 import { Ledger } from "@volley/engine/account/Ledger"
 import { Effect } from "effect"
 import { VolleyApi } from "../Api.js"
 import { CurrentAccount } from "../auth/CurrentAccount.js"
+import { SenderCredentials } from "../auth/SenderCredentials.js"
 import { DEFAULT_PAGE_LIMIT, toPage } from "../http/Page.js"
 import { AccountView, Balance, DEFAULT_TEST_BONUS_MINOR, TopUpResult } from "./AccountsApi.js"
 
@@ -35,6 +37,10 @@ export const AccountsAdminLive = HttpApiBuilder.group(VolleyApi, "accountsAdmin"
   Effect.gen(function* () {
     const accounts = yield* AccountsRepo
     const ledger = yield* Ledger
+    const credentials = yield* SenderCredentials
+    /** A mode change applies to the account's very next request. */
+    const changeMode = <E>(change: Effect.Effect<Account, E>) =>
+      Effect.map(Effect.zipLeft(change, credentials.forgetAll), AccountView.fromAccount)
     return handlers
       .handle("create", ({ payload }) =>
         accounts
@@ -56,14 +62,10 @@ export const AccountsAdminLive = HttpApiBuilder.group(VolleyApi, "accountsAdmin"
         })
       )
       .handle("get", ({ path }) => Effect.map(accounts.get(path.accountId), AccountView.fromAccount))
-      .handle("activate", ({ path }) =>
-        Effect.map(accounts.activate(path.accountId), AccountView.fromAccount)
-      )
-      .handle("suspend", ({ path }) =>
-        Effect.map(accounts.setMode(path.accountId, "suspended"), AccountView.fromAccount)
-      )
+      .handle("activate", ({ path }) => changeMode(accounts.activate(path.accountId)))
+      .handle("suspend", ({ path }) => changeMode(accounts.setMode(path.accountId, "suspended")))
       .handle("testMode", ({ path, payload }) =>
-        Effect.map(accounts.enterTestMode(path.accountId, payload.dailyCap), AccountView.fromAccount)
+        changeMode(accounts.enterTestMode(path.accountId, payload.dailyCap))
       )
       .handle("topUp", ({ path, payload }) =>
         ledger

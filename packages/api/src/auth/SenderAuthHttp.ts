@@ -1,9 +1,9 @@
 import type { ApiKeyId } from "@volley/core"
-import { ApiKeysRepo } from "@volley/engine/apikey/ApiKeysRepo"
 import { RateLimiter } from "@volley/engine/hotmap/RateLimiter"
 import { Effect, Layer, Redacted } from "effect"
 import { RateLimited, SenderAuth, Unauthorized } from "./AuthApi.js"
 import { challenge, withResponseHeader } from "./challenge.js"
+import { SenderCredentials } from "./SenderCredentials.js"
 
 const unauthorized = Effect.zipRight(
   challenge,
@@ -13,7 +13,7 @@ const unauthorized = Effect.zipRight(
 export const SenderAuthLive = Layer.effect(
   SenderAuth,
   Effect.gen(function* () {
-    const keys = yield* ApiKeysRepo
+    const credentials = yield* SenderCredentials
     const limiter = yield* RateLimiter
 
     /**
@@ -45,7 +45,7 @@ export const SenderAuthLive = Layer.effect(
 
     return {
       senderKey: (token) =>
-        keys.authenticate(Redacted.value(token)).pipe(
+        credentials.authenticate(Redacted.value(token)).pipe(
           // the reason is for the logs only: the caller gets one answer whatever it was
           Effect.catchTag("InvalidApiKey", (error) =>
             Effect.zipRight(
@@ -53,8 +53,8 @@ export const SenderAuthLive = Layer.effect(
               unauthorized
             )
           ),
-          Effect.tap((key) => takeToken(key.keyId, key.rateLimitPerSecond)),
-          Effect.map((key) => ({ accountId: key.accountId, keyId: key.keyId }))
+          Effect.tap(({ key }) => takeToken(key.keyId, key.rateLimitPerSecond)),
+          Effect.map(({ account, key }) => ({ accountId: key.accountId, keyId: key.keyId, account }))
         )
     }
   })

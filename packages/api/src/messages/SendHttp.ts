@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import type { AccountId } from "@volley/core"
+import type { Account } from "@volley/core"
 import { Effect, Schema } from "effect"
 import { VolleyApi } from "../Api.js"
 import { CurrentAccount } from "../auth/CurrentAccount.js"
@@ -24,9 +24,9 @@ export const SendLive = HttpApiBuilder.group(VolleyApi, "send", (handlers) =>
       success: Schema.Schema<A, I>,
       payload: P,
       key: string | undefined,
-      run: (accountId: AccountId, commit: Commit<A>) => Effect.Effect<A, E>
+      run: (account: Account, commit: Commit<A>) => Effect.Effect<A, E>
     ) =>
-      Effect.flatMap(CurrentAccount, ({ accountId }) =>
+      Effect.flatMap(CurrentAccount, ({ accountId, account }) =>
         idempotency.once(
           {
             accountId,
@@ -37,7 +37,7 @@ export const SendLive = HttpApiBuilder.group(VolleyApi, "send", (handlers) =>
             successStatus: 201,
             errors: SendErrors
           },
-          (commit) => run(accountId, commit)
+          (commit) => run(account, commit)
         )
       )
     return handlers

@@ -1,5 +1,4 @@
-import { type Account, type AccountId, DEFAULT_SENDER_ID } from "@volley/core"
-import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
+import { type Account, DEFAULT_SENDER_ID } from "@volley/core"
 import { TestModeQuota } from "@volley/engine/account/TestModeQuota"
 import { type OutgoingSms, type SendResult, SendService } from "@volley/engine/send/SendService"
 import { Effect } from "effect"
@@ -31,7 +30,7 @@ interface Common {
 const futureOnly = (at: Date | undefined) => (at !== undefined && at.getTime() > Date.now() ? at : undefined)
 
 /**
- * The send path's errors that can't happen here: the caller's own account exists, the send path only ever
+ * The send path's errors that can't happen here: the caller's account exists, the send path only ever
  * debits positive sums, and the API's commit work (an Idempotency-Key's record) never vetoes a send.
  */
 type AcceptError = Effect.Effect.Error<ReturnType<(typeof SendService.Service)["accept"]>>
@@ -48,7 +47,6 @@ const dieOnImpossible = <A, R>(effect: Effect.Effect<A, AcceptError, R>) =>
  */
 export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
   effect: Effect.gen(function* () {
-    const accounts = yield* AccountsRepo
     const quota = yield* TestModeQuota
     const send = yield* SendService
     const singleSends = yield* SingleSends
@@ -72,9 +70,6 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
           withinCommit
         })
       )
-
-    const ownAccount = (accountId: AccountId) =>
-      accounts.get(accountId).pipe(Effect.catchTag("AccountNotFound", Effect.die))
 
     /** Refuses what the account's mode forbids before anything is validated or charged. */
     const checkMode = (account: Account, request: Common, kind: "single" | "batch") =>
@@ -113,13 +108,15 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
       )
     }
 
-    /** `commit` runs inside the send's transaction with the response (the Idempotency-Key's record). */
+    /**
+     * `account` is the caller's, as read with its key (`CurrentAccount`). `commit` runs inside the send's
+     * transaction with the response (the Idempotency-Key's record).
+     */
     const single = Effect.fn("Sending.single")(function* (
-      accountId: AccountId,
+      account: Account,
       request: SendMessageRequest,
       commit: Commit<SentMessage>
     ) {
-      const account = yield* ownAccount(accountId)
       yield* checkMode(account, request, "single")
       // once per request: the stored send and the response show the very same schedule
       const scheduledAt = futureOnly(request.scheduledAt)
@@ -171,11 +168,10 @@ export class Sending extends Effect.Service<Sending>()("volley/api/Sending", {
       )
 
     const batch = Effect.fn("Sending.batch")(function* (
-      accountId: AccountId,
+      account: Account,
       request: SendBatchRequest,
       commit: Commit<BatchResult>
     ) {
-      const account = yield* ownAccount(accountId)
       yield* checkMode(account, request, "batch")
       // no text of its own and none for the batch: an empty text, which the send path refuses by index
       const messages = request.messages.map((m) => ({ to: m.to, text: m.text ?? request.text ?? "" }))

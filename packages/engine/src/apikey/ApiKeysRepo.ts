@@ -32,6 +32,15 @@ export const randomBase62 = (length: number): string => {
 /** A high-entropy key needs no slow hash: SHA-256 of the whole key. */
 const hashKey = (plaintext: string): Buffer => createHash("sha256").update(plaintext, "utf8").digest()
 
+/** A key as presented, reduced to what checking it needs: its prefix and digest, never the key itself. */
+export interface PresentedKey {
+  readonly prefix: string
+  readonly digest: Buffer
+}
+
+export const presentedKey = (plaintext: string): Either.Either<PresentedKey, InvalidApiKey> =>
+  Either.map(parseApiKey(plaintext), ({ prefix }) => ({ prefix, digest: hashKey(plaintext) }))
+
 const columns = `id, account_id, name, prefix, rate_limit_per_second, created_at, last_used_at, revoked_at`
 
 const KeyRow = Schema.Struct({
@@ -135,15 +144,11 @@ export class ApiKeysRepo extends Effect.Service<ApiKeysRepo>()("volley/ApiKeysRe
      * Checks a presented key: one indexed read; a write only when `last_used_at` is more than a minute
      * old (conditional, so concurrent requests don't all write). Every failure is `InvalidApiKey`.
      */
-    const authenticate = Effect.fn("ApiKeysRepo.authenticate")(function* (plaintext: string) {
-      const parts = parseApiKey(plaintext)
-      if (Either.isLeft(parts)) return yield* parts.left
-      const { prefix } = parts.right
+    const verify = Effect.fn("ApiKeysRepo.verify")(function* ({ prefix, digest }: PresentedKey) {
       const found = yield* findByPrefix(prefix).pipe(Effect.orDie)
       if (Option.isNone(found)) return yield* new InvalidApiKey({ reason: "unknown_prefix", prefix })
       const row = found.value
-      const presented = hashKey(plaintext)
-      if (row.secretHash.length !== presented.length || !timingSafeEqual(row.secretHash, presented)) {
+      if (row.secretHash.length !== digest.length || !timingSafeEqual(row.secretHash, digest)) {
         return yield* new InvalidApiKey({ reason: "wrong_secret", prefix })
       }
       if (row.revokedAt !== null) return yield* new InvalidApiKey({ reason: "revoked", prefix })
@@ -162,11 +167,15 @@ export class ApiKeysRepo extends Effect.Service<ApiKeysRepo>()("volley/ApiKeysRe
       })
     })
 
+    const authenticate = (plaintext: string) =>
+      Either.match(presentedKey(plaintext), { onLeft: Effect.fail, onRight: verify })
+
     return {
       create,
       list: (accountId: AccountId) => list(accountId).pipe(Effect.orDie, Effect.withSpan("ApiKeysRepo.list")),
       revoke,
-      authenticate
+      authenticate,
+      verify
     } as const
   })
 }) {}
