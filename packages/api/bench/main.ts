@@ -3,8 +3,10 @@
  * [--clients 200]`: the sender API on the machine's PostgreSQL, NATS and Redis, the server in a child
  * process (server.ts), real HTTP from this one. Two figures (issue 4's targets): recipients per second
  * accepted through `POST /v1/messages/batch` end to end into Postgres and the bus, with request latency;
- * and `POST /v1/messages` latency under many concurrent clients. No binds run: accepting is measured,
- * not delivery (`npm run bench:engine`). Everything the run creates is removed when it ends.
+ * and `POST /v1/messages` latency under many concurrent clients — then, for reference, the same clients
+ * against `floorServer.ts`, endpoints that answer at once (what the HTTP stack and the client allow at
+ * best). No binds run: accepting is measured, not delivery (`npm run bench:engine`). Everything the run
+ * creates is removed when it ends.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
@@ -15,6 +17,7 @@ import type { AccountId } from "@volley/core"
 import { ApiKeysRepo } from "@volley/engine/apikey/ApiKeysRepo"
 import { InfrastructureLive, StorageLive } from "@volley/engine/Engine"
 import { ConfigProvider, Effect, Layer, Logger, LogLevel } from "effect"
+import { Pool } from "undici"
 import { int } from "../../engine/bench/options.js"
 import { ROUTE_PREFIX, seedBenchCatalog } from "../../engine/bench/seed.js"
 import {
@@ -115,14 +118,14 @@ const cpuMs = (pid: number | undefined): number => {
   }
 }
 
-const startServer = (env: NodeJS.ProcessEnv) =>
+const startServer = (script: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =>
   new Promise<{ child: ChildProcess; port: number }>((resolve, reject) => {
     // API_BENCH_PROFILE_DIR=<dir>: the server writes a CPU profile there when it stops.
     const profileDir = process.env.API_BENCH_PROFILE_DIR
     const flags = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
     const child = spawn(
       process.execPath,
-      [...flags, "--import", "tsx", new URL("./server.ts", import.meta.url).pathname],
+      [...flags, "--import", "tsx", new URL(script, import.meta.url).pathname, ...args],
       {
         env: { ...process.env, ...env },
         stdio: ["ignore", "pipe", "inherit"]
@@ -178,29 +181,54 @@ const program = Effect.gen(function* () {
   )
 
   const server = yield* Effect.acquireRelease(
-    Effect.promise(() => startServer(env)),
+    Effect.promise(() => startServer("./server.ts", [], env)),
     ({ child }) => Effect.promise(() => stopServer(child))
   )
   const base = `http://127.0.0.1:${server.port}`
   console.log(`[bench:api] server pid ${server.child.pid} on ${base}; schema ${schema}, bus prefix ${prefix}`)
 
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${base}${path}`, {
+  // undici's Pool rather than fetch: fetch spends so much CPU per request that on this 2-core machine the
+  // load generator, not the server, set the pace (against a do-nothing node:http server, 200 fetch clients
+  // reach 3,700 requests/s; the same Pool 37,000). One connection per client, as separate clients would have.
+  const poster = (pool: Pool) => async (path: string, body: unknown) => {
+    const response = await pool.request({
+      path,
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
       body: JSON.stringify(body)
     })
-    const text = await response.text()
-    if (response.status !== 201) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 300)}`)
+    const text = await response.body.text()
+    if (response.statusCode !== 201)
+      throw new Error(`${path} answered ${response.statusCode}: ${text.slice(0, 300)}`)
     return JSON.parse(text) as { accepted?: ReadonlyArray<unknown> }
   }
+  const connections = Math.max(options.clients, options.batchConcurrency)
+  const pool = new Pool(base, { connections })
+  yield* Effect.addFinalizer(() => Effect.promise(() => pool.close()))
+  const post = poster(pool)
   const batch = () =>
     post("/v1/messages/batch", {
       text: "Your code is 4711. Volley bench.",
       messages: Array.from({ length: options.batchSize }, () => ({ to: recipient() }))
     })
-  const single = async () => {
-    await post("/v1/messages", { to: recipient(), text: "Your code is 4711. Volley bench." })
+  const singleTo = (send: typeof post) => async () => {
+    await send("/v1/messages", { to: recipient(), text: "Your code is 4711. Volley bench." })
+  }
+  const single = singleTo(post)
+
+  /** The same closed loop against `floorServer.ts <kind>`: what the stack and the client allow at best. */
+  const floor = async (kind: "httpapi" | "node") => {
+    const server = await startServer("./floorServer.ts", [kind], {})
+    const floorPool = new Pool(`http://127.0.0.1:${server.port}`, { connections })
+    try {
+      const send = singleTo(poster(floorPool))
+      await load(2_000, options.clients, send)
+      const run = await load(options.singles, options.clients, send)
+      return { perSecond: Math.round(options.singles / run.seconds), latency: percentiles(run.latencies) }
+    } finally {
+      await floorPool.close()
+      await stopServer(server.child)
+    }
   }
 
   return yield* Effect.promise(async () => {
@@ -243,6 +271,13 @@ const program = Effect.gen(function* () {
       `single, paced: ${options.clients} clients sending ${options.pacedRate} requests/s together for ${options.pacedSeconds} s: ` +
         `p50 ${pacedLatency.p50.toFixed(1)} ms, p99 ${pacedLatency.p99.toFixed(1)} ms, max ${pacedLatency.max.toFixed(1)} ms`
     )
+    const floors = { httpapi: await floor("httpapi"), node: await floor("node") }
+    const floorLine = (what: string, f: (typeof floors)["node"]) =>
+      `${what} ${f.perSecond.toLocaleString("en")} requests/s, p50 ${f.latency.p50.toFixed(1)} ms, p99 ${f.latency.p99.toFixed(1)} ms`
+    console.log(
+      `single, floor (the same ${options.clients} clients, closed loop, answered at once without auth, database or bus): ` +
+        `${floorLine("Effect HttpApi endpoint", floors.httpapi)}; ${floorLine("bare node:http", floors.node)}`
+    )
     console.log("== api summary")
     console.log(`api batch recipients/s: ${recipientsPerSecond}`)
     console.log(`api batch p50 ms: ${batchLatency.p50.toFixed(1)}`)
@@ -251,6 +286,9 @@ const program = Effect.gen(function* () {
     console.log(`api single p50 ms: ${singleLatency.p50.toFixed(1)}`)
     console.log(`api single p99 ms: ${singleLatency.p99.toFixed(1)}`)
     console.log(`api single paced ${options.pacedRate}/s p99 ms: ${pacedLatency.p99.toFixed(1)}`)
+    console.log(`api floor httpapi requests/s: ${floors.httpapi.perSecond}`)
+    console.log(`api floor httpapi p99 ms: ${floors.httpapi.latency.p99.toFixed(1)}`)
+    console.log(`api floor node:http p99 ms: ${floors.node.latency.p99.toFixed(1)}`)
   })
 }).pipe(Effect.scoped)
 
