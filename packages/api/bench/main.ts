@@ -122,7 +122,9 @@ const startServer = (script: string, args: ReadonlyArray<string>, env: NodeJS.Pr
   new Promise<{ child: ChildProcess; port: number }>((resolve, reject) => {
     // API_BENCH_PROFILE_DIR=<dir>: the server writes a CPU profile there when it stops.
     const profileDir = process.env.API_BENCH_PROFILE_DIR
-    const flags = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
+    const profile = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
+    // the young generation `npm start` gives the platform (package.json)
+    const flags = ["--max-semi-space-size=64", ...profile]
     const child = spawn(
       process.execPath,
       [...flags, "--import", "tsx", new URL(script, import.meta.url).pathname, ...args],

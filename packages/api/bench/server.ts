@@ -7,7 +7,7 @@ import { createServer } from "node:http"
 import { HttpApiBuilder, HttpServer } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { RoutingCatalog } from "@volley/engine/catalog/RoutingCatalog"
-import { InfrastructureLive, StorageLive } from "@volley/engine/Engine"
+import { InfrastructureLive, StorageLive, TracingOff } from "@volley/engine/Engine"
 import { SendService } from "@volley/engine/send/SendService"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import { AdminToken } from "../src/auth/AdminToken.js"
@@ -23,7 +23,9 @@ const ServerLive = HttpApiBuilder.serve().pipe(
   Layer.provide(HttpRoutes),
   Layer.provide(AdminToken.fromConfig),
   Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
-  Layer.provide(Services)
+  Layer.provide(Services),
+  // as the platform runs it (Platform.ts)
+  Layer.provide(TracingOff)
 )
 
 const main = Effect.gen(function* () {

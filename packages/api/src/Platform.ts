@@ -1,6 +1,6 @@
 import { describeBackends, VolleyConfig } from "@volley/engine/config/VolleyConfig"
 import { seedDemo } from "@volley/engine/db/DemoSeed"
-import { ActorsLive, InfrastructureLive, StorageLive } from "@volley/engine/Engine"
+import { ActorsLive, InfrastructureLive, StorageLive, TracingOff } from "@volley/engine/Engine"
 import { BuiltInSimulatorLive, SimulatorConfig } from "@volley/engine/smsc-sim/BuiltInSimulator"
 import { Effect, Layer } from "effect"
 import { HttpServerLive } from "./Server.js"
@@ -22,5 +22,6 @@ const Startup = Layer.effectDiscard(
 export const Platform = HttpServerLive.pipe(
   Layer.provideMerge(ActorsLive.pipe(Layer.provide(Layer.merge(Startup, BuiltInSimulatorLive)))),
   Layer.provideMerge(StorageLive),
-  Layer.provideMerge(InfrastructureLive)
+  Layer.provideMerge(InfrastructureLive),
+  Layer.provide(TracingOff)
 )

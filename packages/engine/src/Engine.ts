@@ -24,6 +24,13 @@ export const InfrastructureLive = Layer.mergeAll(BusLive, HotMapsLive).pipe(
 )
 
 /** Repositories and the batched status writes, on whatever SqlClient is provided. */
+/**
+ * Effect's tracer, off in the processes we run: nothing exports spans (no OpenTelemetry layer is wired),
+ * and making them cost ≈ 13% of a single send's CPU in `npm run bench:api`. The spans stay in the code:
+ * wire an exporter instead of this layer to see them.
+ */
+export const TracingOff = Layer.setTracerEnabled(false)
+
 export const StorageLive = Layer.mergeAll(RepositoriesLive, MessagesRepo.Default, MessageTransitions.Default)
 
 /** An optional duration in milliseconds from the environment; unset leaves the worker's own default. */
