@@ -1,11 +1,13 @@
 /**
  * The floor the single-send figure is read against: `POST /v1/messages` answered at once, with no
  * authentication, database or bus — through an Effect HttpApi like the real server's (`httpapi`), or
- * through bare node:http (`node`, what the load generator itself can drive). Prints `{"port":N}`.
+ * through bare node:http (`node`, what the load generator itself can drive). Same node flags and tracing
+ * as the API server. Prints `{"port":N}`.
  */
 import { createServer } from "node:http"
 import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup, HttpServer } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { TracingOff } from "@volley/engine/Engine"
 import { Effect, Layer, Schema } from "effect"
 
 class Request extends Schema.Class<Request>("Request")({ to: Schema.String, text: Schema.String }) {}
@@ -42,7 +44,9 @@ if (process.argv[2] === "node") {
 } else {
   const ServerLive = HttpApiBuilder.serve().pipe(
     Layer.provide(HttpApiBuilder.api(FloorApi).pipe(Layer.provide(SendLive))),
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+    // as the API server runs
+    Layer.provide(TracingOff)
   )
   NodeRuntime.runMain(
     Effect.gen(function* () {

@@ -4,6 +4,7 @@ import { BindTuning } from "./bind/BindTuning.js"
 import { BusLive } from "./bus/BusLive.js"
 import { CampaignSupervisor } from "./campaign/CampaignSupervisor.js"
 import { CampaignTuning } from "./campaign/CampaignTuning.js"
+import { CatalogChanges } from "./catalog/CatalogChanges.js"
 import { RoutingCatalog } from "./catalog/RoutingCatalog.js"
 import { DatabaseLive } from "./db/Database.js"
 import { MigrationsLive } from "./db/Migrations.js"
@@ -59,12 +60,14 @@ const RecoveryLive = Layer.unwrapEffect(
 /**
  * The engine's actors (DESIGN.md §1): a BindActor per enabled bind, a CampaignScheduler per running
  * campaign, the DLR correlator, the recovery sweepers, the idempotency-key sweeper, and the send path
- * that feeds them. Needs storage and infrastructure; the catalog must be
- * seeded before it is built (the routing catalog and the binds are read at start).
+ * that feeds them; CatalogChanges applies catalog changes announced by other processes to the binds.
+ * Needs storage and infrastructure; the catalog must be seeded before it is built (the routing catalog
+ * and the binds are read at start).
  */
 export const ActorsLive = Layer.mergeAll(
   SendService.Default,
   BindSupervisor.Default,
+  CatalogChanges.Default.pipe(Layer.provide(BindSupervisor.Default)),
   DlrCorrelator.layer(),
   RecoveryLive,
   WebhookDispatcher.layer(),

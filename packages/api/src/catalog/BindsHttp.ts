@@ -1,11 +1,11 @@
 import { HttpApiBuilder } from "@effect/platform"
 import type { BindId } from "@volley/core"
 import type { Bind } from "@volley/core/catalog/Catalog"
+import { CatalogChanges } from "@volley/engine/catalog/CatalogChanges"
 import { CatalogRepo } from "@volley/engine/catalog/CatalogRepo"
 import { Effect, Redacted } from "effect"
 import { VolleyApi } from "../Api.js"
 import { BindRestarted, BindView } from "./BindsApi.js"
-import { CatalogChanges } from "./CatalogChanges.js"
 import { CatalogState } from "./CatalogState.js"
 
 export const BindsAdminLive = HttpApiBuilder.group(VolleyApi, "bindsAdmin", (handlers) =>

@@ -1,8 +1,8 @@
 import { HttpApiBuilder } from "@effect/platform"
+import { CatalogChanges } from "@volley/engine/catalog/CatalogChanges"
 import { CatalogRepo } from "@volley/engine/catalog/CatalogRepo"
 import { Effect } from "effect"
 import { VolleyApi } from "../Api.js"
-import { CatalogChanges } from "./CatalogChanges.js"
 
 export const OperatorsAdminLive = HttpApiBuilder.group(VolleyApi, "operatorsAdmin", (handlers) =>
   Effect.gen(function* () {

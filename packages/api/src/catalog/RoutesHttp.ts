@@ -1,9 +1,9 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { CatalogEntryNotFound, type RouteId } from "@volley/core"
+import { CatalogChanges } from "@volley/engine/catalog/CatalogChanges"
 import { CatalogRepo } from "@volley/engine/catalog/CatalogRepo"
 import { Effect } from "effect"
 import { VolleyApi } from "../Api.js"
-import { CatalogChanges } from "./CatalogChanges.js"
 import { CatalogState } from "./CatalogState.js"
 
 export const RoutesAdminLive = HttpApiBuilder.group(VolleyApi, "routesAdmin", (handlers) =>

@@ -119,6 +119,17 @@ export interface BusShape {
    * sample of each bind instead of queueing them.
    */
   readonly telemetry: () => Stream.Stream<TelemetrySample, BusError>
+
+  /**
+   * Tells every process on the bus that the catalog changed (fire and forget, like telemetry). `origin`
+   * names the announcing process, whose own `catalogChanges` leave it out.
+   */
+  readonly announceCatalogChange: (origin: string) => Effect.Effect<void, BusError>
+  /**
+   * One element whenever another process announced a catalog change. Coalesced: announcements that
+   * arrive while the reader is busy become one element, since each only means "read the catalog again".
+   */
+  readonly catalogChanges: (exceptOrigin: string) => Stream.Stream<void, BusError>
 }
 
 export class Bus extends Context.Tag("volley/Bus")<Bus, BusShape>() {}

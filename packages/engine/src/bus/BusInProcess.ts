@@ -25,6 +25,8 @@ const make = (options: BusOptions) =>
     })
     const consumers = new Map<string, MemConsumer>()
     const hub = new TelemetryHub()
+    /** Catalog-change listeners by the origin they leave out (every `catalogChanges` reader). */
+    const catalogListeners = new Set<{ readonly except: string; readonly notify: () => void }>()
     let closed = false
     yield* Effect.addFinalizer(() =>
       Effect.sync(() => {
@@ -134,7 +136,23 @@ const make = (options: BusOptions) =>
           hub.offer(bindId, data)
           return Effect.void
         }),
-      telemetry: () => hub.stream()
+      telemetry: () => hub.stream(),
+
+      announceCatalogChange: (origin) =>
+        Effect.suspend(() => {
+          if (closed) return Effect.fail(closedError())
+          for (const listener of catalogListeners) if (listener.except !== origin) listener.notify()
+          return Effect.void
+        }),
+      catalogChanges: (exceptOrigin) =>
+        Stream.async<void, BusError>(
+          (emit) => {
+            const listener = { except: exceptOrigin, notify: () => void emit.single(undefined) }
+            catalogListeners.add(listener)
+            return Effect.sync(() => catalogListeners.delete(listener))
+          },
+          { bufferSize: 1, strategy: "sliding" }
+        )
     }
     return bus
   })

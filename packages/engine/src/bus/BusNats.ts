@@ -182,7 +182,25 @@ const make = (options: BusNatsOptions) =>
           try: () => nc.publish(names.subject("telemetry", bindId), data),
           catch: (cause) => new BusError({ reason: "Closed", message: "publish telemetry", cause })
         }),
-      telemetry: () => hub.stream()
+      telemetry: () => hub.stream(),
+
+      announceCatalogChange: (origin) =>
+        Effect.try({
+          try: () => nc.publish(names.subject("catalog", "changed"), origin),
+          catch: (cause) => new BusError({ reason: "Closed", message: "announce a catalog change", cause })
+        }),
+      catalogChanges: (exceptOrigin) =>
+        Stream.async<void, BusError>(
+          (emit) => {
+            const subscription = nc.subscribe(names.subject("catalog", "changed"), {
+              callback: (_error, message) => {
+                if (message.string() !== exceptOrigin) void emit.single(undefined)
+              }
+            })
+            return Effect.sync(() => subscription.unsubscribe())
+          },
+          { bufferSize: 1, strategy: "sliding" }
+        )
     }
     return bus
   })

@@ -24,11 +24,13 @@ export interface HarnessOptions {
   readonly bus?: "nats" | "memory"
   readonly hotmaps?: "redis" | "memory"
   readonly ackWaitMs?: number
+  /** The bus prefix, to share one bus with another "process" of the same test; unique by default. */
+  readonly prefix?: string
 }
 
 /** Everything the engine needs below the actors, on the real services, isolated per suite. */
 export const engineInfrastructure = (options: HarnessOptions = {}) => {
-  const prefix = uniquePrefix("eng")
+  const prefix = options.prefix ?? uniquePrefix("eng")
   const bus =
     options.bus === "nats"
       ? BusNats.layer({
