@@ -1,15 +1,20 @@
 import { SqlClient } from "@effect/sql"
 import { expect, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import { Context, Effect, Layer } from "effect"
+import { SenderCredentials } from "../src/auth/SenderCredentials.js"
 import { ApiTest, asOperator, expectStatus, newActiveSender } from "./support/ApiHarness.js"
 
-/** `request`'s reply once `done` holds for it, asked every 100 ms; the last reply after 3 s at most. */
-const eventually = <A, E, R>(request: Effect.Effect<A, E, R>, done: (reply: A) => boolean) =>
+/** `request`'s reply once `done` holds for it, asked every 50 ms; the last reply after `withinMs`. */
+const eventually = <A, E, R>(
+  request: Effect.Effect<A, E, R>,
+  done: (reply: A) => boolean,
+  withinMs = 3_000
+) =>
   Effect.gen(function* () {
-    const deadline = Date.now() + 3_000
+    const deadline = Date.now() + withinMs
     let reply = yield* request
     while (!done(reply) && Date.now() < deadline) {
-      yield* Effect.sleep("100 millis")
+      yield* Effect.sleep("50 millis")
       reply = yield* request
     }
     return reply
@@ -66,5 +71,23 @@ layer(ApiTest, { excludeTestServices: true })("sender credentials stay fresh", (
         expect(reply.status).toBe(403)
         expect(reply.body._tag).toBe("AccountSuspended")
       })
+  )
+
+  it.scoped("an operator's suspension in one API process applies at once in another", () =>
+    Effect.gen(function* () {
+      const sender = yield* newActiveSender("Suspended in a sibling", 1_000)
+      // another API process on the same database and bus: its own credentials, built apart from the suite's
+      const sibling = Context.get(yield* Layer.build(SenderCredentials.Default), SenderCredentials)
+      expect((yield* sibling.authenticate(sender.key)).account.mode).toBe("active")
+
+      expectStatus(yield* asOperator("POST", `/v1/admin/accounts/${sender.accountId}/suspend`), 200)
+      // well inside the second it would otherwise remember the account for
+      const seen = yield* eventually(
+        sibling.authenticate(sender.key),
+        (credential) => credential.account.mode === "suspended",
+        500
+      )
+      expect(seen.account.mode).toBe("suspended")
+    })
   )
 })

@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto"
 import type { Account } from "@volley/core"
 import type { AuthenticatedApiKey } from "@volley/core/apikey/ApiKey"
 import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
 import { ApiKeysRepo, presentedKey } from "@volley/engine/apikey/ApiKeysRepo"
-import { Cache, Duration, Effect, Either, Exit } from "effect"
+import { Bus } from "@volley/engine/bus/Bus"
+import { supervise } from "@volley/engine/recovery/supervise"
+import { Cache, Duration, Effect, Either, Exit, Stream } from "effect"
 
 /** How long a checked key and its account's row are used before they are read again. */
 export const CREDENTIALS_TTL = Duration.seconds(1)
@@ -21,15 +24,18 @@ export interface SenderCredential {
  * sending many requests a second now costs one read of each per second. A key refused is remembered the
  * same second too, so guessing costs nothing extra.
  *
- * A change made here — a key revoked, an account activated, suspended or put in test mode — calls
- * `forgetAll`, so it applies to the very next request; one made by another process (or by hand in SQL)
- * applies within `CREDENTIALS_TTL`. The balance in the remembered row is never used to decide anything:
- * the debit checks the balance in SQL.
+ * A change made through the API — a key revoked, an account activated, suspended or put in test mode —
+ * calls `forgetAll`, which forgets them here and announces it to the other API processes on the bus, so
+ * it applies to the very next request; a change the bus did not carry (SQL by hand, NATS away) applies
+ * within `CREDENTIALS_TTL`. The balance in the remembered row is never used to decide anything: the debit
+ * checks the balance in SQL.
  */
 export class SenderCredentials extends Effect.Service<SenderCredentials>()("volley/api/SenderCredentials", {
   scoped: Effect.gen(function* () {
     const keys = yield* ApiKeysRepo
     const accounts = yield* AccountsRepo
+    const bus = yield* Bus
+    const origin = randomUUID()
 
     const lookup = (id: string) => {
       const separator = id.indexOf(":")
@@ -55,6 +61,13 @@ export class SenderCredentials extends Effect.Service<SenderCredentials>()("voll
         Exit.isFailure(exit) && exit.cause._tag !== "Fail" ? Duration.zero : CREDENTIALS_TTL
     })
 
+    yield* Effect.forkScoped(
+      supervise(
+        "sender-credentials",
+        bus.announcements("credentials", origin).pipe(Stream.runForEach(() => cache.invalidateAll))
+      )
+    )
+
     return {
       /**
        * Uninterruptible: concurrent requests with the same key wait on one lookup, which a client hanging
@@ -66,8 +79,20 @@ export class SenderCredentials extends Effect.Service<SenderCredentials>()("voll
           onRight: ({ prefix, digest }) =>
             Effect.uninterruptible(cache.get(`${prefix}:${digest.toString("base64")}`))
         }),
-      /** After a key or an account's mode changed: the next request reads them again. */
-      forgetAll: cache.invalidateAll
+      /** After a key or an account's mode changed: the next request, here or elsewhere, reads them again. */
+      forgetAll: Effect.zipRight(
+        cache.invalidateAll,
+        bus
+          .announce("credentials", origin)
+          .pipe(
+            Effect.catchAll((error) =>
+              Effect.logWarning(
+                "credential change not announced: other processes see it within a second",
+                error
+              )
+            )
+          )
+      )
     } as const
   })
 }) {}

@@ -70,6 +70,9 @@ export interface TelemetrySample {
   readonly data: Uint8Array
 }
 
+/** What processes announce to each other: the routing catalog, sender keys and accounts. */
+export type AnnouncementTopic = "catalog" | "credentials"
+
 export interface BusShape {
   /** All publishes in flight together, their acks awaited as a group. */
   readonly publishSubmits: (
@@ -121,15 +124,15 @@ export interface BusShape {
   readonly telemetry: () => Stream.Stream<TelemetrySample, BusError>
 
   /**
-   * Tells every process on the bus that the catalog changed (fire and forget, like telemetry). `origin`
-   * names the announcing process, whose own `catalogChanges` leave it out.
+   * Tells every process on the bus that something they keep in memory changed (fire and forget, like
+   * telemetry). `origin` names the announcing process, whose own `announcements` leave it out.
    */
-  readonly announceCatalogChange: (origin: string) => Effect.Effect<void, BusError>
+  readonly announce: (topic: AnnouncementTopic, origin: string) => Effect.Effect<void, BusError>
   /**
-   * One element whenever another process announced a catalog change. Coalesced: announcements that
-   * arrive while the reader is busy become one element, since each only means "read the catalog again".
+   * One element whenever another process announced `topic`. Coalesced: announcements that arrive while
+   * the reader is busy become one element, since each only means "read it again".
    */
-  readonly catalogChanges: (exceptOrigin: string) => Stream.Stream<void, BusError>
+  readonly announcements: (topic: AnnouncementTopic, exceptOrigin: string) => Stream.Stream<void, BusError>
 }
 
 export class Bus extends Context.Tag("volley/Bus")<Bus, BusShape>() {}

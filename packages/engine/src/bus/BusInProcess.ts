@@ -25,8 +25,12 @@ const make = (options: BusOptions) =>
     })
     const consumers = new Map<string, MemConsumer>()
     const hub = new TelemetryHub()
-    /** Catalog-change listeners by the origin they leave out (every `catalogChanges` reader). */
-    const catalogListeners = new Set<{ readonly except: string; readonly notify: () => void }>()
+    /** Every `announcements` reader: its topic and the origin it leaves out. */
+    const listeners = new Set<{
+      readonly topic: string
+      readonly except: string
+      readonly notify: () => void
+    }>()
     let closed = false
     yield* Effect.addFinalizer(() =>
       Effect.sync(() => {
@@ -138,18 +142,18 @@ const make = (options: BusOptions) =>
         }),
       telemetry: () => hub.stream(),
 
-      announceCatalogChange: (origin) =>
+      announce: (topic, origin) =>
         Effect.suspend(() => {
           if (closed) return Effect.fail(closedError())
-          for (const listener of catalogListeners) if (listener.except !== origin) listener.notify()
+          for (const l of listeners) if (l.topic === topic && l.except !== origin) l.notify()
           return Effect.void
         }),
-      catalogChanges: (exceptOrigin) =>
+      announcements: (topic, exceptOrigin) =>
         Stream.async<void, BusError>(
           (emit) => {
-            const listener = { except: exceptOrigin, notify: () => void emit.single(undefined) }
-            catalogListeners.add(listener)
-            return Effect.sync(() => catalogListeners.delete(listener))
+            const listener = { topic, except: exceptOrigin, notify: () => void emit.single(undefined) }
+            listeners.add(listener)
+            return Effect.sync(() => listeners.delete(listener))
           },
           { bufferSize: 1, strategy: "sliding" }
         )

@@ -184,15 +184,15 @@ const make = (options: BusNatsOptions) =>
         }),
       telemetry: () => hub.stream(),
 
-      announceCatalogChange: (origin) =>
+      announce: (topic, origin) =>
         Effect.try({
-          try: () => nc.publish(names.subject("catalog", "changed"), origin),
-          catch: (cause) => new BusError({ reason: "Closed", message: "announce a catalog change", cause })
+          try: () => nc.publish(names.subject("announce", topic), origin),
+          catch: (cause) => new BusError({ reason: "Closed", message: `announce ${topic}`, cause })
         }),
-      catalogChanges: (exceptOrigin) =>
+      announcements: (topic, exceptOrigin) =>
         Stream.async<void, BusError>(
           (emit) => {
-            const subscription = nc.subscribe(names.subject("catalog", "changed"), {
+            const subscription = nc.subscribe(names.subject("announce", topic), {
               callback: (_error, message) => {
                 if (message.string() !== exceptOrigin) void emit.single(undefined)
               }

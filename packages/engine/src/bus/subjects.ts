@@ -19,7 +19,7 @@ export const decodeKey = (token: string): string =>
 export const keyOfSubject = (subject: string): string =>
   decodeKey(subject.slice(subject.lastIndexOf(".") + 1))
 
-export type Family = "submit" | "dlr" | "status" | "telemetry" | "catalog"
+export type Family = "submit" | "dlr" | "status" | "telemetry" | "announce"
 
 export interface Names {
   readonly prefix: string

@@ -40,7 +40,7 @@ export class CatalogChanges extends Effect.Service<CatalogChanges>()("volley/Cat
     const applyHere = serialized(Effect.zipRight(catalog.reload, reconcile))
 
     const announce = bus
-      .announceCatalogChange(origin)
+      .announce("catalog", origin)
       .pipe(
         Effect.catchAll((error) =>
           Effect.logWarning(
@@ -52,7 +52,10 @@ export class CatalogChanges extends Effect.Service<CatalogChanges>()("volley/Cat
 
     // Changes made by other processes; a failed reload is retried by the supervisor's restart.
     yield* Effect.forkScoped(
-      supervise("catalog-changes", bus.catalogChanges(origin).pipe(Stream.runForEach(() => applyHere)))
+      supervise(
+        "catalog-changes",
+        bus.announcements("catalog", origin).pipe(Stream.runForEach(() => applyHere))
+      )
     )
 
     return {
