@@ -90,8 +90,12 @@ export const ApiLive = HttpApiBuilder.api(VolleyApi).pipe(
     CatalogState.Default,
     BindsFeed.Default
   ]),
-  // Operators of the admin UI: accounts from VOLLEY_OPERATORS, sessions shared by sign-in and OperatorAuth.
-  Layer.provide([OperatorSessions.Default, OperatorAccounts.fromConfig])
+  // Operators of the admin UI: accounts from VOLLEY_OPERATORS; sessions (in PostgreSQL) shared by sign-in,
+  // OperatorAuth and the live bind stream.
+  Layer.provide([
+    OperatorSessions.Default.pipe(Layer.provide(OperatorAccounts.fromConfig)),
+    OperatorAccounts.fromConfig
+  ])
 )
 
 /** `/` says what this is and where to go next. */

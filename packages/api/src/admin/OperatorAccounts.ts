@@ -27,6 +27,12 @@ export interface OperatorAccountsShape {
     username: string,
     password: Redacted.Redacted<string>
   ) => Effect.Effect<Option.Option<string>>
+  /**
+   * A configured operator's password fingerprint (scrypt with a salt of the name: the same across
+   * restarts while the password is): a session opened under another one, or for a name no longer
+   * configured, is over.
+   */
+  readonly fingerprint: (username: string) => Option.Option<string>
 }
 
 /** Parses `alice:secret,bob:other` (a password may hold `:` but not `,`). */
@@ -62,9 +68,12 @@ const parseOperators = (
 const makeOperatorAccounts = (accounts: ReadonlyArray<readonly [string, string]>) =>
   Effect.gen(function* () {
     const stored = new Map<string, StoredPassword>()
+    const fingerprints = new Map<string, string>()
     for (const [username, password] of accounts) {
       const salt = randomBytes(16)
       stored.set(username, { salt, key: yield* hash(password, salt) })
+      const stable = Buffer.from(`volley-operator-session:${username}`, "utf8")
+      fingerprints.set(username, (yield* hash(password, stable)).toString("base64url"))
     }
     // An unknown name is checked against this, so the answer takes as long as for a known one.
     const decoy: StoredPassword = { salt: randomBytes(16), key: randomBytes(KEY_LENGTH) }
@@ -77,7 +86,8 @@ const makeOperatorAccounts = (accounts: ReadonlyArray<readonly [string, string]>
           return timingSafeEqual(presented, against.key) && known !== undefined
             ? Option.some(username)
             : Option.none()
-        })
+        }),
+      fingerprint: (username) => Option.fromNullable(fingerprints.get(username))
     } satisfies OperatorAccountsShape
   })
 

@@ -6,13 +6,15 @@ import schema from "./migrations/0001_schema.js"
 import sendApi from "./migrations/0002_send_api.js"
 import webhooks from "./migrations/0003_webhooks.js"
 import campaigns from "./migrations/0004_campaigns.js"
+import operatorSessions from "./migrations/0005_operator_sessions.js"
 
 /** Every migration, in order. Keys must look like `0001_name`. */
 const record = {
   "0001_schema": schema,
   "0002_send_api": sendApi,
   "0003_webhooks": webhooks,
-  "0004_campaigns": campaigns
+  "0004_campaigns": campaigns,
+  "0005_operator_sessions": operatorSessions
 }
 
 export const migrationNames = Object.keys(record)
