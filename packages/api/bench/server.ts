@@ -1,7 +1,8 @@
 /**
- * The HTTP API alone — no binds, no simulator, no request log — on the services named by DATABASE_URL,
- * NATS_URL and REDIS_URL: what the API benchmark (main.ts) measures, in a process of its own so the load
- * generator does not share its event loop. Prints `{"port":N}` once it listens.
+ * The HTTP API alone — no binds, no simulator, the request log as `npm start` keeps it by default
+ * (refusals and failures only) — on the services named by DATABASE_URL, NATS_URL and REDIS_URL: what the
+ * API benchmark (main.ts) measures, in a process of its own so the load generator does not share its
+ * event loop. Prints `{"port":N}` once it listens.
  */
 import { createServer } from "node:http"
 import { HttpApiBuilder, HttpServer } from "@effect/platform"
@@ -11,6 +12,7 @@ import { InfrastructureLive, StorageLive, TracingOff } from "@volley/engine/Engi
 import { SendService } from "@volley/engine/send/SendService"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import { AdminToken } from "../src/auth/AdminToken.js"
+import { accessLog } from "../src/http/AccessLog.js"
 import { HttpRoutes } from "../src/Server.js"
 
 const Services = SendService.Default.pipe(
@@ -19,7 +21,7 @@ const Services = SendService.Default.pipe(
   Layer.provideMerge(InfrastructureLive)
 )
 
-const ServerLive = HttpApiBuilder.serve().pipe(
+const ServerLive = HttpApiBuilder.serve(accessLog("errors")).pipe(
   Layer.provide(HttpRoutes),
   Layer.provide(AdminToken.fromConfig),
   Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),

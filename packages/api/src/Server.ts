@@ -1,17 +1,11 @@
 import { createServer } from "node:http"
-import {
-  HttpApiBuilder,
-  HttpApiScalar,
-  HttpMiddleware,
-  HttpServer,
-  HttpServerResponse
-} from "@effect/platform"
+import { HttpApiBuilder, HttpApiScalar, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { CatalogChanges } from "@volley/engine/catalog/CatalogChanges"
 import { VolleyConfig } from "@volley/engine/config/VolleyConfig"
 import { ContactImport } from "@volley/engine/contacts/ContactImport"
 import { WebhookSender } from "@volley/engine/webhook/WebhookSender"
-import { Effect, Layer } from "effect"
+import { Config, Effect, Layer } from "effect"
 import { VolleyApi } from "./Api.js"
 import { AccountLive, AccountsAdminLive } from "./accounts/AccountsHttp.js"
 import { AdminUiLive } from "./admin/AdminUi.js"
@@ -36,6 +30,7 @@ import { ContactsLive } from "./contacts/ContactsHttp.js"
 import { GroupsLive } from "./contacts/GroupsHttp.js"
 import { ImportsLive } from "./contacts/ImportHttp.js"
 import { HealthLive } from "./health/HealthHttp.js"
+import { AccessLogMode, accessLog } from "./http/AccessLog.js"
 import { MalformedBodyLive } from "./http/MalformedBody.js"
 import { KeysAdminLive, KeysLive } from "./keys/KeysHttp.js"
 import { Estimator } from "./messages/Estimator.js"
@@ -121,10 +116,10 @@ export const HttpRoutes = Layer.mergeAll(
   AdminUiLive
 ).pipe(Layer.provideMerge(ApiLive))
 
-/** The API server on HOST:PORT, logging the address it listens on. */
+/** The API server on HOST:PORT, logging the address it listens on and requests as VOLLEY_ACCESS_LOG says. */
 export const HttpServerLive = Layer.unwrapEffect(
-  Effect.map(VolleyConfig, (config) =>
-    HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+  Effect.map(Config.all([VolleyConfig, AccessLogMode]), ([config, accessLogMode]) =>
+    HttpApiBuilder.serve(accessLog(accessLogMode)).pipe(
       Layer.provide(HttpRoutes),
       Layer.provide(AdminToken.fromConfig),
       HttpServer.withLogAddress,
