@@ -9,6 +9,7 @@ import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup, HttpServer } fr
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { TracingOff } from "@volley/engine/Engine"
 import { Effect, Layer, Schema } from "effect"
+import { withoutHttpSpans } from "../src/http/httpSpans.js"
 
 class Request extends Schema.Class<Request>("Request")({ to: Schema.String, text: Schema.String }) {}
 class Sent extends Schema.Class<Sent>("Sent")({ id: Schema.String, to: Schema.String, parts: Schema.Int }) {}
@@ -43,6 +44,7 @@ if (process.argv[2] === "node") {
   })
 } else {
   const ServerLive = HttpApiBuilder.serve().pipe(
+    withoutHttpSpans,
     Layer.provide(HttpApiBuilder.api(FloorApi).pipe(Layer.provide(SendLive))),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
     // as the API server runs

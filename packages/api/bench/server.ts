@@ -13,6 +13,7 @@ import { SendService } from "@volley/engine/send/SendService"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import { AdminToken } from "../src/auth/AdminToken.js"
 import { accessLog } from "../src/http/AccessLog.js"
+import { withoutHttpSpans } from "../src/http/httpSpans.js"
 import { HttpRoutes } from "../src/Server.js"
 
 const Services = SendService.Default.pipe(
@@ -22,6 +23,7 @@ const Services = SendService.Default.pipe(
 )
 
 const ServerLive = HttpApiBuilder.serve(accessLog("errors")).pipe(
+  withoutHttpSpans,
   Layer.provide(HttpRoutes),
   Layer.provide(AdminToken.fromConfig),
   Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),

@@ -31,6 +31,7 @@ import { GroupsLive } from "./contacts/GroupsHttp.js"
 import { ImportsLive } from "./contacts/ImportHttp.js"
 import { HealthLive } from "./health/HealthHttp.js"
 import { AccessLogMode, accessLog } from "./http/AccessLog.js"
+import { withoutHttpSpans } from "./http/httpSpans.js"
 import { MalformedBodyLive } from "./http/MalformedBody.js"
 import { KeysAdminLive, KeysLive } from "./keys/KeysHttp.js"
 import { Estimator } from "./messages/Estimator.js"
@@ -120,6 +121,7 @@ export const HttpRoutes = Layer.mergeAll(
 export const HttpServerLive = Layer.unwrapEffect(
   Effect.map(Config.all([VolleyConfig, AccessLogMode]), ([config, accessLogMode]) =>
     HttpApiBuilder.serve(accessLog(accessLogMode)).pipe(
+      withoutHttpSpans,
       Layer.provide(HttpRoutes),
       Layer.provide(AdminToken.fromConfig),
       HttpServer.withLogAddress,
