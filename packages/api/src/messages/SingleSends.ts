@@ -1,12 +1,11 @@
 import { NothingToSend, RecipientRefused } from "@volley/core/send/errors"
-import { supervise } from "@volley/engine/recovery/supervise"
 import {
   type OutgoingSms,
   type SendRequest,
   type SendResult,
   SendService
 } from "@volley/engine/send/SendService"
-import { Deferred, Effect, Exit, Queue } from "effect"
+import { Deferred, Effect, Exit, FiberSet } from "effect"
 
 type Accept = (typeof SendService.Service)["accept"]
 type AcceptError = Effect.Effect.Error<ReturnType<Accept>>
@@ -20,9 +19,9 @@ interface Pending {
   readonly done: Deferred.Deferred<SendResult, AcceptError>
 }
 
-/** Single sends taken together at most; and how many waiting sends the queue holds (then callers wait). */
+/** Single sends taken together at most; and how many may wait at once (then callers wait). */
 const MAX_GROUP = 500
-const QUEUE_CAPACITY = 10_000
+const WAITING_CAPACITY = 10_000
 /** Groups (different accounts or settings) accepted at the same time. */
 const GROUPS_IN_PARALLEL = 8
 
@@ -52,11 +51,21 @@ const refusalsOf = (refused: ReadonlyArray<RecipientRefused>, index: number) =>
  * a few hundred sends per second however many clients it runs. When a group fails for a reason that
  * depends on the group (its total exceeds the balance), its sends are retried one by one, so each
  * answer is what a send alone would have got.
+ *
+ * Each group key (account and settings) has a lane: while one of its groups is being accepted, the sends
+ * that arrive wait in the lane and go as the next group as soon as it is done. Lanes are independent, so
+ * an account whose group is slow (retried one by one, say) holds up only its own sends, never another
+ * account's; at most `GROUPS_IN_PARALLEL` groups are accepted at once, and at most `WAITING_CAPACITY`
+ * sends wait (a caller beyond that waits for room).
  */
 export class SingleSends extends Effect.Service<SingleSends>()("volley/api/SingleSends", {
   scoped: Effect.gen(function* () {
     const send = yield* SendService
-    const queue = yield* Queue.bounded<Pending>(QUEUE_CAPACITY)
+    const room = yield* Effect.makeSemaphore(WAITING_CAPACITY)
+    const slots = yield* Effect.makeSemaphore(GROUPS_IN_PARALLEL)
+    const lanesRunning = yield* FiberSet.make<void, never>()
+    /** Sends waiting per group key; a key is here exactly while its lane runs. */
+    const lanes = new Map<string, Array<Pending>>()
 
     const alone = (p: Pending) =>
       send.accept({ ...p.request, messages: [p.sms], withinCommit: p.withinCommit }).pipe(
@@ -99,23 +108,25 @@ export class SingleSends extends Effect.Service<SingleSends>()("volley/api/Singl
         for (const p of group) yield* Deferred.done(p.done, exit)
       })
 
-    const worker = Queue.takeBetween(queue, 1, MAX_GROUP).pipe(
-      Effect.flatMap((chunk) => {
-        const groups = new Map<string, Array<Pending>>()
-        for (const p of chunk) {
-          const key = groupKey(p.request)
-          const group = groups.get(key)
-          if (group === undefined) groups.set(key, [p])
-          else group.push(p)
+    /** Accepts the lane's waiting sends, a group at a time, until none wait; then the lane ends. */
+    const runLane = (key: string): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        const waiting = lanes.get(key)!
+        if (waiting.length === 0) {
+          lanes.delete(key)
+          return Effect.void
         }
-        return Effect.forEach(groups.values(), acceptGroup, {
-          concurrency: GROUPS_IN_PARALLEL,
-          discard: true
-        })
-      }),
-      Effect.forever
-    )
-    yield* Effect.forkScoped(supervise("single-sends", worker))
+        const group = waiting.splice(0, MAX_GROUP)
+        return slots
+          .withPermits(1)(acceptGroup(group))
+          .pipe(
+            // a defect here would leave its callers waiting for ever: they hear it instead
+            Effect.catchAllCause((cause) =>
+              Effect.forEach(group, (p) => Deferred.failCause(p.done, cause), { discard: true })
+            ),
+            Effect.zipRight(runLane(key))
+          )
+      })
 
     /** Sends one message as its caller's own request would; waits for its group's accept. */
     const accept = (
@@ -123,11 +134,20 @@ export class SingleSends extends Effect.Service<SingleSends>()("volley/api/Singl
       sms: OutgoingSms,
       withinCommit: Pending["withinCommit"] = () => Effect.void
     ) =>
-      Effect.gen(function* () {
-        const done = yield* Deferred.make<SendResult, AcceptError>()
-        yield* Queue.offer(queue, { request, sms, withinCommit, done })
-        return yield* Deferred.await(done)
-      })
+      room.withPermits(1)(
+        Effect.gen(function* () {
+          const done = yield* Deferred.make<SendResult, AcceptError>()
+          const key = groupKey(request)
+          const pending: Pending = { request, sms, withinCommit, done }
+          const lane = lanes.get(key)
+          if (lane !== undefined) lane.push(pending)
+          else {
+            lanes.set(key, [pending])
+            yield* FiberSet.run(lanesRunning, runLane(key))
+          }
+          return yield* Deferred.await(done)
+        })
+      )
 
     return { accept } as const
   })
