@@ -1,7 +1,6 @@
 import { type AccountId, analyze, type E164, RecipientRefused, type RefusalCode } from "@volley/core"
 import { parsePhoneNumberWithCountry } from "@volley/core/phone/PhoneNumber"
-import { priceOf } from "@volley/core/pricing/Pricing"
-import { resolveRoute } from "@volley/core/routing/Routing"
+import { routeAndPrice } from "@volley/core/pricing/routeAndPrice"
 import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
 import { BlacklistRepo } from "@volley/engine/blacklist/BlacklistRepo"
 import { type CatalogSnapshot, RoutingCatalog } from "@volley/engine/catalog/RoutingCatalog"
@@ -16,7 +15,7 @@ export interface PricedRecipient {
 
 /**
  * A number's route and the price of a message of `parts` parts to it, or why a send would refuse it:
- * the send path's checks in its order (number, route, price). Campaign previews use it too.
+ * the send path's own checks in its order (number, then `routeAndPrice`). Campaign previews use it too.
  */
 export const priceRecipient = (
   snapshot: CatalogSnapshot,
@@ -25,19 +24,11 @@ export const priceRecipient = (
 ): Either.Either<PricedRecipient, { readonly code: RefusalCode; readonly message: string }> => {
   const number = parsePhoneNumberWithCountry(to)
   if (Either.isLeft(number)) return Either.left({ code: "INVALID_NUMBER", message: number.left.message })
-  const route = resolveRoute(snapshot.routing, number.right.e164)
-  if (Either.isLeft(route)) return Either.left({ code: "NO_ROUTE", message: route.left.message })
-  const price = priceOf(snapshot.prices, {
-    routeId: route.right.primary,
-    country: number.right.country,
-    parts
-  })
-  if (Either.isLeft(price)) return Either.left({ code: "NO_PRICE", message: price.left.message })
-  return Either.right({
+  return Either.map(routeAndPrice(snapshot, number.right, parts), (routed) => ({
     to: number.right.e164,
-    pricePerPartMinor: price.right.pricePerPart,
-    chargeMinor: price.right.total
-  })
+    pricePerPartMinor: routed.pricePerPart,
+    chargeMinor: routed.total
+  }))
 }
 
 const refuse = (index: number, recipient: string, code: RefusalCode, message: string) =>

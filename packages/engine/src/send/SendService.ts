@@ -14,8 +14,7 @@ import {
   uuid7
 } from "@volley/core"
 import { parsePhoneNumberWithCountry } from "@volley/core/phone/PhoneNumber"
-import { priceOf } from "@volley/core/pricing/Pricing"
-import { resolveRoute } from "@volley/core/routing/Routing"
+import { routeAndPrice } from "@volley/core/pricing/routeAndPrice"
 import { resolveValidity } from "@volley/core/validity/Validity"
 import { Duration, Effect, Either, Schema } from "effect"
 import { AccountsRepo } from "../account/AccountsRepo.js"
@@ -126,21 +125,12 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
           refused.push(refuse(index, sms.to, code, text.left.message))
           continue
         }
-        const route = resolveRoute(snapshot.routing, to)
-        if (Either.isLeft(route)) {
-          refused.push(refuse(index, sms.to, "NO_ROUTE", route.left.message))
+        const routed = routeAndPrice(snapshot, { e164: to, country }, text.right.parts)
+        if (Either.isLeft(routed)) {
+          refused.push(refuse(index, sms.to, routed.left.code, routed.left.message))
           continue
         }
-        const routeRow = snapshot.routes.get(route.right.primary)!
-        const price = priceOf(snapshot.prices, {
-          routeId: routeRow.id,
-          country,
-          parts: text.right.parts
-        })
-        if (Either.isLeft(price)) {
-          refused.push(refuse(index, sms.to, "NO_PRICE", price.left.message))
-          continue
-        }
+        const routeRow = snapshot.routes.get(routed.right.routeId)!
         const operator = snapshot.operators.get(routeRow.operatorId)
         const operatorDefault = Duration.seconds(
           routeRow.defaultValiditySeconds ?? operator?.defaultValiditySeconds ?? 86_400
@@ -163,8 +153,8 @@ export class SendService extends Effect.Service<SendService>()("volley/SendServi
             parts: text.right.parts,
             routeId: routeRow.id,
             operatorId: routeRow.operatorId,
-            pricePerPartMinor: price.right.pricePerPart,
-            chargeMinor: price.right.total,
+            pricePerPartMinor: routed.right.pricePerPart,
+            chargeMinor: routed.right.total,
             validitySeconds: Math.round(Duration.toSeconds(validity.right)),
             scheduledAt: request.scheduledAt ?? null
           }
