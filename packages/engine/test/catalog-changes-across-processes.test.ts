@@ -1,6 +1,7 @@
+import { SqlClient } from "@effect/sql"
 import { expect, layer } from "@effect/vitest"
 import type { BindId, RouteId } from "@volley/core"
-import { Context, Effect, Layer } from "effect"
+import { ConfigProvider, Context, Effect, Layer } from "effect"
 import { BindSupervisor } from "../src/bind/BindSupervisor.js"
 import { BindTuning } from "../src/bind/BindTuning.js"
 import { BusNats } from "../src/bus/BusNats.js"
@@ -29,7 +30,15 @@ const engineProcess = CatalogChanges.Default.pipe(
   Layer.provideMerge(BindSupervisor.Default),
   Layer.provideMerge(RoutingCatalog.Default),
   Layer.provide(BindTuning.layer(fastTuning)),
-  Layer.provide(BusNats.layer({ url: natsUrl, prefix }))
+  Layer.provide(BusNats.layer({ url: natsUrl, prefix })),
+  // its periodic resync every second instead of every minute
+  Layer.provide(
+    Layer.setConfigProvider(
+      ConfigProvider.fromMap(new Map([["VOLLEY_CATALOG_RESYNC_SECONDS", "1"]])).pipe(
+        ConfigProvider.orElse(() => ConfigProvider.fromEnv())
+      )
+    )
+  )
 )
 
 const priceIn = (catalog: RoutingCatalog, routeId: string) =>
@@ -88,6 +97,24 @@ layer(apiProcess, { excludeTestServices: true })("catalog changes across process
         yield* repo.setBindEnabled("xp-1" as BindId, false).pipe(Effect.orDie)
         yield* changes.apply
         yield* eventually(engineBinds.running, (ids) => !ids.includes("xp-1"), 5_000)
+      })
+  )
+
+  it.scoped(
+    "a change nobody announced (made by hand in SQL) reaches the engine process at its next resync",
+    () =>
+      Effect.gen(function* () {
+        const sim = yield* SmscSimulator.scoped({ accounts: { yq: { receiptDelayMs: 10 } } })
+        yield* seedSimCatalog(sim.port, [
+          { operatorId: "op-yq", routeId: "route-yq", prefixes: ["38068"], binds: [] }
+        ])
+        const engine = yield* Layer.build(engineProcess)
+        const engineCatalog = Context.get(engine, RoutingCatalog)
+        const before = (yield* priceIn(engineCatalog, "route-yq")) ?? 0
+
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`UPDATE routes SET price_per_part_minor = ${before + 5} WHERE id = 'route-yq'`
+        yield* eventually(priceIn(engineCatalog, "route-yq"), (price) => price === before + 5, 5_000)
       })
   )
 })

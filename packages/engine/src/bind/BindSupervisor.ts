@@ -59,6 +59,8 @@ export class BindSupervisor extends Effect.Service<BindSupervisor>()("volley/Bin
     const bus = yield* Bus
     const context = yield* Effect.context<Bus | MessageTransitions | CorrelationStore>()
     const running = yield* Ref.make(new Map<string, Running>())
+    /** Each route's consumer as last ensured (its max-ack-pending). */
+    const ensured = new Map<string, number>()
     // Production defaults unless a BindTuning layer says otherwise (tests: short timeouts).
     const tuning = yield* BindTuning
 
@@ -90,9 +92,15 @@ export class BindSupervisor extends Effect.Service<BindSupervisor>()("volley/Bin
       for (const config of desired)
         for (const route of config.routes)
           windows.set(route, (windows.get(route) ?? 0) + config.bind.windowSize * 4)
-      yield* Effect.forEach(windows, ([route, maxAckPending]) => bus.ensureRoute(route, { maxAckPending }), {
-        discard: true
-      })
+      // only what changed: reconcile also runs on every periodic catalog resync
+      yield* Effect.forEach(
+        windows,
+        ([route, maxAckPending]) =>
+          ensured.get(route) === maxAckPending
+            ? Effect.void
+            : Effect.tap(bus.ensureRoute(route, { maxAckPending }), () => ensured.set(route, maxAckPending)),
+        { discard: true }
+      )
       const current = yield* Ref.get(running)
       const next = new Map(current)
       const wanted = new Map(desired.map((c) => [c.bind.id as string, c]))

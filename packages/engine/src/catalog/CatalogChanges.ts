@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto"
-import { Effect, Fiber, Option, Stream } from "effect"
+import { Config, Duration, Effect, Fiber, Option, Stream } from "effect"
 import { BindSupervisor } from "../bind/BindSupervisor.js"
 import { Bus } from "../bus/Bus.js"
 import { supervise } from "../recovery/supervise.js"
@@ -13,8 +13,9 @@ import { RoutingCatalog } from "./RoutingCatalog.js"
  * start the same bind. Each runs in a fiber of its own that the caller only awaits, so a client hanging
  * up can't leave actors half swapped (and not `uninterruptible`: actors forked there would inherit it).
  *
- * Announcements are fire and forget: a process that is cut off from NATS when one is sent catches up at
- * the next change or at its restart.
+ * Announcements are fire and forget, so every process also reads the catalog again every
+ * `VOLLEY_CATALOG_RESYNC_SECONDS` (60): one that was cut off from NATS when a change was announced, or a
+ * change made by hand in SQL, is caught up within that.
  */
 export class CatalogChanges extends Effect.Service<CatalogChanges>()("volley/CatalogChanges", {
   scoped: Effect.gen(function* () {
@@ -23,6 +24,10 @@ export class CatalogChanges extends Effect.Service<CatalogChanges>()("volley/Cat
     const supervisor = yield* Effect.serviceOption(BindSupervisor)
     const oneAtATime = yield* Effect.makeSemaphore(1)
     const origin = randomUUID()
+    const resyncEvery = yield* Config.integer("VOLLEY_CATALOG_RESYNC_SECONDS").pipe(
+      Config.withDefault(60),
+      Config.validate({ message: "a whole number of seconds, at least 1", validation: (n) => n >= 1 })
+    )
 
     // The change is already stored: a bus failure here is logged, and the next change or restart retries.
     const reconcile = Option.match(supervisor, {
@@ -50,11 +55,13 @@ export class CatalogChanges extends Effect.Service<CatalogChanges>()("volley/Cat
         )
       )
 
-    // Changes made by other processes; a failed reload is retried by the supervisor's restart.
+    // Changes announced by other processes, and the periodic resync; a failed reload is retried by the
+    // supervisor's restart.
+    const resyncs = Stream.tick(Duration.seconds(resyncEvery)).pipe(Stream.drop(1))
     yield* Effect.forkScoped(
       supervise(
         "catalog-changes",
-        bus.announcements("catalog", origin).pipe(Stream.runForEach(() => applyHere))
+        Stream.merge(bus.announcements("catalog", origin), resyncs).pipe(Stream.runForEach(() => applyHere))
       )
     )
 
