@@ -2,20 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { buildPriceTable, Minor } from "../src/pricing/Pricing.js"
 import { routeAndPrice } from "../src/pricing/routeAndPrice.js"
-import { buildRoutingTable, RouteId, type RoutingRule } from "../src/routing/Routing.js"
+import { buildRoutingTable } from "../src/routing/Routing.js"
+import { routeId, routingRule } from "./support/routingRules.js"
 
-const id = (s: string) => RouteId.make(s)
-const rule = (
-  name: string,
-  prefixes: ReadonlyArray<string>,
-  failover: ReadonlyArray<string> = [],
-  enabled = true
-): RoutingRule => ({
-  id: id(name),
-  prefixes,
-  failover: failover.map(id),
-  enabled
-})
+const id = routeId
+const rule = routingRule
 
 const tables = {
   routing: Either.getOrThrow(

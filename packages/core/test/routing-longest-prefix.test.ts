@@ -1,20 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { InvalidRoutingTable, NoRouteForNumber } from "../src/routing/errors.js"
-import { buildRoutingTable, RouteId, type RoutingRule, resolveRoute } from "../src/routing/Routing.js"
+import { buildRoutingTable, type RoutingRule, resolveRoute } from "../src/routing/Routing.js"
+import { routeId, routingRule } from "./support/routingRules.js"
 
-const id = (s: string) => RouteId.make(s)
-const route = (
-  name: string,
-  prefixes: ReadonlyArray<string>,
-  failover: ReadonlyArray<string> = [],
-  enabled = true
-): RoutingRule => ({
-  id: id(name),
-  prefixes,
-  failover: failover.map(id),
-  enabled
-})
+const id = routeId
+const route = routingRule
 
 const routes: ReadonlyArray<RoutingRule> = [
   route("intl", [""]),

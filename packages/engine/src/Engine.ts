@@ -24,7 +24,6 @@ export const InfrastructureLive = Layer.mergeAll(BusLive, HotMapsLive).pipe(
   Layer.provideMerge(DatabaseLive)
 )
 
-/** Repositories and the batched status writes, on whatever SqlClient is provided. */
 /**
  * Effect's tracer, off in the processes we run: nothing exports spans (no OpenTelemetry layer is wired),
  * and making them cost ≈ 13% of a single send's CPU in `npm run bench:api`. The spans stay in the code:
@@ -32,6 +31,7 @@ export const InfrastructureLive = Layer.mergeAll(BusLive, HotMapsLive).pipe(
  */
 export const TracingOff = Layer.setTracerEnabled(false)
 
+/** Repositories and the batched status writes, on whatever SqlClient is provided. */
 export const StorageLive = Layer.mergeAll(RepositoriesLive, MessagesRepo.Default, MessageTransitions.Default)
 
 /** An optional duration in milliseconds from the environment; unset leaves the worker's own default. */

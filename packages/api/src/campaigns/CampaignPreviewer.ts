@@ -1,4 +1,5 @@
 import {
+  type Account,
   type AccountId,
   analyze,
   type CampaignId,
@@ -11,7 +12,6 @@ import {
   type SkipReason,
   type Template
 } from "@volley/core"
-import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
 import { BlacklistRepo } from "@volley/engine/blacklist/BlacklistRepo"
 import { CampaignAudience } from "@volley/engine/campaign/CampaignAudience"
 import { noSkips } from "@volley/engine/campaign/CampaignReports"
@@ -85,7 +85,6 @@ const SLICE = 1_000
  */
 export class CampaignPreviewer extends Effect.Service<CampaignPreviewer>()("volley/api/CampaignPreviewer", {
   effect: Effect.gen(function* () {
-    const accounts = yield* AccountsRepo
     const campaigns = yield* CampaignsRepo
     const audience = yield* CampaignAudience
     const blacklist = yield* BlacklistRepo
@@ -133,11 +132,11 @@ export class CampaignPreviewer extends Effect.Service<CampaignPreviewer>()("voll
       })
 
     const preview = Effect.fn("CampaignPreviewer.preview")(function* (
-      accountId: AccountId,
+      account: Account,
       campaignId: CampaignId
     ) {
+      const accountId = account.id
       const campaign = yield* campaigns.get(accountId, campaignId)
-      const account = yield* accounts.get(accountId).pipe(Effect.catchTag("AccountNotFound", Effect.die))
       // stored campaigns compiled when they were created
       const template = yield* Either.match(compile(campaign.body), {
         onLeft: Effect.die,

@@ -143,7 +143,7 @@ export const CampaignsLive = HttpApiBuilder.group(VolleyApi, "campaigns", (handl
         })
       )
       .handle("preview", ({ path }) =>
-        Effect.flatMap(CurrentAccount, ({ accountId }) => previewer.preview(accountId, path.campaignId))
+        Effect.flatMap(CurrentAccount, ({ account }) => previewer.preview(account, path.campaignId))
       )
       .handle("start", ({ path }) =>
         Effect.gen(function* () {

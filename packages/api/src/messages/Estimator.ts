@@ -1,7 +1,6 @@
-import { type AccountId, analyze, type E164, RecipientRefused, type RefusalCode } from "@volley/core"
+import { type Account, analyze, type E164, RecipientRefused, type RefusalCode } from "@volley/core"
 import { parsePhoneNumberWithCountry } from "@volley/core/phone/PhoneNumber"
 import { routeAndPrice } from "@volley/core/pricing/routeAndPrice"
-import { AccountsRepo } from "@volley/engine/account/AccountsRepo"
 import { BlacklistRepo } from "@volley/engine/blacklist/BlacklistRepo"
 import { type CatalogSnapshot, RoutingCatalog } from "@volley/engine/catalog/RoutingCatalog"
 import { Effect, Either } from "effect"
@@ -40,15 +39,10 @@ const refuse = (index: number, recipient: string, code: RefusalCode, message: st
  */
 export class Estimator extends Effect.Service<Estimator>()("volley/api/Estimator", {
   effect: Effect.gen(function* () {
-    const accounts = yield* AccountsRepo
     const blacklist = yield* BlacklistRepo
     const catalog = yield* RoutingCatalog
 
-    const estimate = Effect.fn("Estimator.estimate")(function* (
-      accountId: AccountId,
-      request: EstimateRequest
-    ) {
-      const account = yield* accounts.get(accountId).pipe(Effect.catchTag("AccountNotFound", Effect.die))
+    const estimate = Effect.fn("Estimator.estimate")(function* (account: Account, request: EstimateRequest) {
       const analysed = analyze(request.text, { maxParts: account.maxParts })
       if (Either.isLeft(analysed)) {
         // the payload schema refuses an empty text, so only the part limit is left

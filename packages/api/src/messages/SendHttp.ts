@@ -68,7 +68,7 @@ export const SendLive = HttpApiBuilder.group(VolleyApi, "send", (handlers) =>
         atomically
       )
       .handle("estimate", ({ payload }) =>
-        Effect.flatMap(CurrentAccount, ({ accountId }) => estimator.estimate(accountId, payload))
+        Effect.flatMap(CurrentAccount, ({ account }) => estimator.estimate(account, payload))
       )
   })
 )
